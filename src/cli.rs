@@ -1,0 +1,232 @@
+//! The command line: a thin layer over the library, like the GUI.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::{Metrics, RunOptions, ScenarioRun, run_scenario};
+use crate::fsio::write_atomically;
+use crate::model::duration::human_ms;
+use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
+
+/// Lapse replays user activity against session-timeout policies and counts
+/// the logouts, warnings and lost work each one causes.
+#[derive(Debug, Parser)]
+#[command(name = "lapse", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay a scenario's users against its policies and print the metrics.
+    Run(RunArgs),
+    /// Check a scenario file and the trace it points at; print `ok` or each problem.
+    Validate {
+        /// The scenario file (.ron).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (.ron).
+    pub scenario: PathBuf,
+    /// A trace (canonical CSV) to use instead of the scenario's population.
+    #[arg(long, value_name = "CSV")]
+    pub trace: Option<PathBuf>,
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+/// Why a command failed: the user's input (exit 2) or Lapse itself (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    Input(Diagnostics),
+    Internal(anyhow::Error),
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Input(d)
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(d: Diagnostic) -> Self {
+        Failure::Input(d.into())
+    }
+}
+
+/// Parses the arguments and runs the command; returns the process exit code.
+pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout (exit 0), misuse to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run_command(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(problems)) => {
+            for p in problems.iter() {
+                eprintln!("error: {p}");
+            }
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(e)) => {
+            eprintln!("internal error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_command(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        None => {
+            let mut help = <Cli as clap::CommandFactory>::command();
+            help.print_help().map_err(|e| Failure::Internal(e.into()))?;
+            Ok(())
+        }
+        Some(Command::Run(args)) => run(&args),
+        Some(Command::Validate { scenario }) => validate(&scenario),
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let file = Scenario::load(&args.scenario)?;
+    let trace = match &args.trace {
+        Some(path) => Trace::load(path)?,
+        None => file.load_population()?,
+    };
+    let result = run_scenario(&file.scenario, &trace, RunOptions::TOTALS);
+    let format = args.format.unwrap_or_else(|| {
+        if args.out.is_none() && std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        }
+    });
+    let text = match format {
+        Format::Json => to_json(&result)?,
+        Format::Csv => to_csv(&result),
+        Format::Table => to_table(&result),
+    };
+    emit(args.out.as_deref(), &text)
+}
+
+/// Writes to `out` atomically, or to standard output.
+pub fn emit(out: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match out {
+        Some(path) => write_atomically(path, |w| w.write_all(text.as_bytes()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+        }
+    }
+    Ok(())
+}
+
+fn validate(path: &Path) -> Result<(), Failure> {
+    let file = Scenario::load(path)?;
+    file.load_population()?;
+    println!("ok");
+    Ok(())
+}
+
+/// The SPEC's JSON: `{"scenario", "users", "policies": [{"name", "metrics"}]}`.
+pub fn to_json(result: &ScenarioRun) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(result).map_err(|e| Failure::Internal(e.into()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// One row a policy, one column a metric.
+pub fn to_csv(result: &ScenarioRun) -> String {
+    let mut out = format!("policy,{}\n", Metrics::NAMES.join(","));
+    for p in &result.policies {
+        let name = if p.name.contains([',', '"', '\n']) {
+            format!("\"{}\"", p.name.replace('"', "\"\""))
+        } else {
+            p.name.clone()
+        };
+        let values: Vec<String> = p
+            .metrics
+            .pairs()
+            .iter()
+            .map(|(_, v)| v.to_string())
+            .collect();
+        out.push_str(&format!("{name},{}\n", values.join(",")));
+    }
+    out
+}
+
+/// One row a metric, one column a policy; durations also shown readably.
+pub fn to_table(result: &ScenarioRun) -> String {
+    let cell = |name: &str, v: u64| {
+        if name.ends_with("_ms") && v > 0 {
+            format!("{v} ({})", human_ms(v))
+        } else {
+            v.to_string()
+        }
+    };
+    let mut rows: Vec<Vec<String>> = vec![
+        std::iter::once("metric".to_string())
+            .chain(result.policies.iter().map(|p| p.name.clone()))
+            .collect(),
+    ];
+    for (i, name) in Metrics::NAMES.iter().enumerate() {
+        let mut row = vec![name.to_string()];
+        row.extend(
+            result
+                .policies
+                .iter()
+                .map(|p| cell(name, p.metrics.pairs()[i].1)),
+        );
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!("{} — {} users\n", result.scenario, result.users);
+    for (r, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, text)| {
+                if c == 0 {
+                    format!("{text:<w$}", w = widths[c])
+                } else {
+                    format!("{text:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+        if r == 0 {
+            let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+            out.push_str(&"-".repeat(total));
+            out.push('\n');
+        }
+    }
+    out
+}

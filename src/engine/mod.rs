@@ -1,0 +1,205 @@
+//! The simulation: every user's trace against every policy, in parallel.
+//!
+//! Knows nothing of the GUI or the command line; both call [`run_scenario`].
+
+pub mod metrics;
+pub mod outcome;
+pub mod series;
+pub mod user;
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Event, Policy, Scenario, Trace};
+
+pub use metrics::Metrics;
+pub use outcome::{EndReason, Outcome, Sink};
+pub use series::{Series, SeriesKind, peak_live};
+pub use user::{Params, SimConfig, simulate_user};
+
+use series::RunSink;
+
+/// What a run keeps beyond the totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Time series per bucket (for the plots).
+    pub series: bool,
+    /// Each user's own metrics (to find the user who lost the most work).
+    pub per_user: bool,
+}
+
+impl RunOptions {
+    pub const TOTALS: RunOptions = RunOptions {
+        series: false,
+        per_user: false,
+    };
+    pub const EVERYTHING: RunOptions = RunOptions {
+        series: true,
+        per_user: true,
+    };
+}
+
+/// One policy's results.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PolicyRun {
+    pub name: String,
+    pub metrics: Metrics,
+    #[serde(skip)]
+    pub series: Option<Series>,
+    #[serde(skip)]
+    pub per_user: Vec<Metrics>,
+}
+
+/// A scenario's results, in the shape of the SPEC's JSON.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScenarioRun {
+    pub scenario: String,
+    pub users: usize,
+    pub policies: Vec<PolicyRun>,
+}
+
+/// Lets another thread follow a run and stop it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// User replays finished, over all policies.
+    pub done: AtomicUsize,
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Users per parallel task: big enough to amortise, small enough to balance.
+const USERS_PER_TASK: usize = 32;
+
+/// Runs every policy of the scenario over the trace.
+pub fn run_scenario(scenario: &Scenario, trace: &Trace, options: RunOptions) -> ScenarioRun {
+    run_scenario_with(scenario, trace, options, &Progress::default())
+        .expect("a run nobody cancels always completes")
+}
+
+/// As [`run_scenario`], reporting progress; `None` when cancelled.
+pub fn run_scenario_with(
+    scenario: &Scenario,
+    trace: &Trace,
+    options: RunOptions,
+    progress: &Progress,
+) -> Option<ScenarioRun> {
+    let cfg = scenario.sim_config();
+    let policies = scenario
+        .policies
+        .par_iter()
+        .map(|policy| run_policy_with(trace, policy, &cfg, options, progress))
+        .collect::<Option<Vec<_>>>()?;
+    Some(ScenarioRun {
+        scenario: scenario.name.clone(),
+        users: trace.num_users(),
+        policies,
+    })
+}
+
+/// One policy over every user of the trace.
+pub fn run_policy(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    options: RunOptions,
+) -> PolicyRun {
+    run_policy_with(trace, policy, cfg, options, &Progress::default())
+        .expect("a run nobody cancels always completes")
+}
+
+/// Partial results of a run over some of the users.
+struct Partial {
+    metrics: Metrics,
+    sink: RunSink,
+    per_user: Vec<Metrics>,
+}
+
+impl Partial {
+    fn new(cfg: &SimConfig, options: RunOptions) -> Partial {
+        Partial {
+            metrics: Metrics::default(),
+            sink: RunSink {
+                series: options.series.then(|| Series::new(cfg.bucket, cfg.horizon)),
+                sessions: Vec::new(),
+            },
+            per_user: Vec::new(),
+        }
+    }
+
+    fn merge(mut self, other: Partial) -> Partial {
+        self.metrics.absorb(&other.metrics);
+        if let (Some(mine), Some(theirs)) = (self.sink.series.as_mut(), other.sink.series.as_ref())
+        {
+            mine.absorb(theirs);
+        }
+        self.sink.sessions.extend(other.sink.sessions);
+        self.per_user.extend(other.per_user);
+        self
+    }
+}
+
+/// As [`run_policy`], reporting progress; `None` when cancelled.
+pub fn run_policy_with(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    options: RunOptions,
+    progress: &Progress,
+) -> Option<PolicyRun> {
+    let params = Params::new(policy, cfg);
+    let users: Vec<usize> = (0..trace.num_users()).collect();
+    let total = users
+        .par_chunks(USERS_PER_TASK)
+        .map(|chunk| {
+            let mut part = Partial::new(cfg, options);
+            if progress.cancelled() {
+                return None;
+            }
+            for &u in chunk {
+                let m = simulate_user(&params, trace.user_events(u), &mut part.sink);
+                part.metrics.absorb(&m);
+                if options.per_user {
+                    part.per_user.push(m);
+                }
+            }
+            progress.done.fetch_add(chunk.len(), Ordering::Relaxed);
+            Some(part)
+        })
+        // Chunks arrive in order, so per-user metrics stay in user order.
+        .try_reduce_with(|a, b| Some(a.merge(b)));
+    let mut part = match total {
+        Some(part) => part?,
+        None => Partial::new(cfg, options), // no users
+    };
+    part.metrics.peak_live_sessions = peak_live(&part.sink.sessions);
+    if let Some(series) = part.sink.series.as_mut() {
+        series.set_live(&part.sink.sessions);
+    }
+    Some(PolicyRun {
+        name: policy.name.clone(),
+        metrics: part.metrics,
+        series: part.sink.series,
+        per_user: part.per_user,
+    })
+}
+
+/// One user's dated outcomes under a policy, in time order: a timeline.
+pub fn user_timeline(
+    events: &[Event],
+    policy: &Policy,
+    cfg: &SimConfig,
+) -> (Metrics, Vec<(u64, Outcome)>) {
+    let params = Params::new(policy, cfg);
+    let mut outcomes = Vec::new();
+    let metrics = simulate_user(&params, events, &mut outcomes);
+    // Session ends are reported when noticed; put them where they happened.
+    outcomes.sort_by_key(|&(t, _)| t);
+    (metrics, outcomes)
+}

@@ -1,0 +1,10 @@
+//! Lapse: a session-timeout simulator.
+//!
+//! [`model`] holds what a user writes down (durations, traces, policies,
+//! scenarios); [`engine`] replays traces against policies and counts what
+//! happens. The command line ([`cli`]) is a thin layer over both.
+
+pub mod cli;
+pub mod engine;
+pub mod fsio;
+pub mod model;

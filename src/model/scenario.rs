@@ -1,0 +1,332 @@
+//! Scenario files (SPEC section 4): RON with comments, unknown fields refused,
+//! every rule checked with a message that points at the offending field.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::duration::Dur;
+use super::error::{Diagnostic, Diagnostics, io_diagnostic};
+use super::locate::{FieldPath, Seg, line_col, locate};
+use super::policy::Policy;
+use super::trace::Trace;
+
+/// The most time-series buckets a run may ask for (horizon / bucket).
+pub const MAX_BUCKETS: u64 = 1_000_000;
+
+/// Where the users come from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Population {
+    /// A trace in the canonical CSV; `path` is relative to the scenario's folder.
+    Trace { path: PathBuf },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    /// Drives every random choice.
+    #[serde(default)]
+    pub seed: u64,
+    /// Events at or after it are dropped; sessions still alive end there.
+    pub horizon: Dur,
+    /// A user whose last present event is this far back is away.
+    #[serde(default = "default_away_after")]
+    pub away_after: Dur,
+    /// The width of one time-series bucket.
+    #[serde(default = "default_bucket")]
+    pub bucket: Dur,
+    pub population: Population,
+    pub policies: Vec<Policy>,
+}
+
+fn default_away_after() -> Dur {
+    Dur::mins(5)
+}
+fn default_bucket() -> Dur {
+    Dur::mins(15)
+}
+
+/// A scenario with the text it came from, so problems can be located in it.
+#[derive(Clone, Debug)]
+pub struct ScenarioFile {
+    pub scenario: Scenario,
+    /// Where it was read from; `None` for built-in or unsaved scenarios.
+    pub path: Option<PathBuf>,
+    pub source: String,
+}
+
+/// The RON reader Lapse uses everywhere: `Some` may be left out around a value.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+impl Scenario {
+    /// Parses and checks scenario text. `file` names it in messages.
+    pub fn parse(source: &str, file: Option<&Path>) -> Result<Scenario, Diagnostics> {
+        let scenario: Scenario = ron_options().from_str(source).map_err(|e| {
+            let mut d =
+                Diagnostic::new(ron_message(&e.code)).at(e.span.start.line, Some(e.span.start.col));
+            d.file = file.map(Path::to_path_buf);
+            Diagnostics::one(d)
+        })?;
+        let problems = scenario.problems(source, file);
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(Diagnostics(problems))
+        }
+    }
+
+    /// Every rule broken by this scenario, located in `source` where possible.
+    pub fn problems(&self, source: &str, file: Option<&Path>) -> Vec<Diagnostic> {
+        self.rule_breaks()
+            .into_iter()
+            .map(|(path, message)| {
+                let mut d = Diagnostic::new(message);
+                d.file = file.map(Path::to_path_buf);
+                match locate(source, &path) {
+                    Some((line, col)) => d.at(line, Some(col)),
+                    None => d,
+                }
+            })
+            .collect()
+    }
+
+    /// The SPEC's rules, each with the path of the field that breaks it.
+    pub fn rule_breaks(&self) -> Vec<(FieldPath, String)> {
+        let mut out: Vec<(FieldPath, String)> = Vec::new();
+        for (field, value) in [
+            ("horizon", self.horizon),
+            ("away_after", self.away_after),
+            ("bucket", self.bucket),
+        ] {
+            if value == Dur(0) {
+                out.push((
+                    vec![Seg::Field(field)],
+                    format!("{field} must be longer than 0"),
+                ));
+            }
+        }
+        if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > MAX_BUCKETS {
+            out.push((
+                vec![Seg::Field("bucket")],
+                format!(
+                    "bucket {} splits the horizon {} into more than {MAX_BUCKETS} buckets; use a wider bucket",
+                    self.bucket, self.horizon
+                ),
+            ));
+        }
+        if self.policies.is_empty() {
+            out.push((
+                vec![Seg::Field("policies")],
+                "a scenario needs at least one policy".into(),
+            ));
+        }
+        for (i, policy) in self.policies.iter().enumerate() {
+            let at = |rest: &[Seg]| {
+                let mut path = vec![Seg::Field("policies"), Seg::Index(i)];
+                path.extend_from_slice(rest);
+                path
+            };
+            if let Some(first) = self.policies[..i]
+                .iter()
+                .position(|p| p.name == policy.name)
+            {
+                out.push((
+                    at(&[Seg::Field("name")]),
+                    format!(
+                        "duplicate policy name {:?} (policy {} has it too); names must be unique",
+                        policy.name,
+                        first + 1
+                    ),
+                ));
+            }
+            for (path, message) in policy.problems() {
+                out.push((at(&path), format!("policy {:?}: {message}", policy.name)));
+            }
+        }
+        out
+    }
+
+    /// Reads and checks a scenario file.
+    pub fn load(path: &Path) -> Result<ScenarioFile, Diagnostics> {
+        let source = read_text(path, "read the scenario")?;
+        let scenario = Scenario::parse(&source, Some(path))?;
+        Ok(ScenarioFile {
+            scenario,
+            path: Some(path.to_path_buf()),
+            source,
+        })
+    }
+
+    /// The scenario as RON, every field written out.
+    pub fn to_ron(&self) -> String {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .indentor("    ".to_string());
+        // Serialising plain data with string keys cannot fail.
+        ron::ser::to_string_pretty(self, config).unwrap_or_else(|e| format!("// {e}"))
+    }
+
+    pub fn sim_config(&self) -> crate::engine::SimConfig {
+        crate::engine::SimConfig {
+            horizon: self.horizon.0,
+            away_after: self.away_after.0,
+            bucket: self.bucket.0,
+        }
+    }
+
+    pub fn policy(&self, name: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.name == name)
+    }
+}
+
+impl ScenarioFile {
+    /// The folder that relative paths in the scenario start from.
+    pub fn base_dir(&self) -> PathBuf {
+        self.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    /// Where `population` points, as given and as resolved.
+    pub fn trace_path(&self) -> Option<PathBuf> {
+        match &self.scenario.population {
+            Population::Trace { path } => Some(self.base_dir().join(path)),
+        }
+    }
+
+    /// Loads the users the scenario describes.
+    pub fn load_population(&self) -> Result<Trace, Diagnostics> {
+        match &self.scenario.population {
+            Population::Trace { path } => {
+                let resolved = self.base_dir().join(path);
+                if !resolved.is_file() {
+                    return Err(self.population_problem(format!(
+                        "trace file {:?} {} (looked for {})",
+                        path.display().to_string(),
+                        if resolved.is_dir() {
+                            "is a directory"
+                        } else {
+                            "does not exist"
+                        },
+                        resolved.display()
+                    )));
+                }
+                Trace::load(&resolved)
+            }
+        }
+    }
+
+    fn population_problem(&self, message: String) -> Diagnostics {
+        let mut d = Diagnostic::new(message);
+        d.file = self.path.clone();
+        let at = locate(&self.source, &[Seg::Field("population"), Seg::Index(0)])
+            .or_else(|| locate(&self.source, &[Seg::Field("population")]));
+        if let Some((line, col)) = at {
+            d = d.at(line, Some(col));
+        }
+        d.into()
+    }
+}
+
+/// Reads a whole text file the user named, with a message naming it on failure.
+pub fn read_text(path: &Path, action: &str) -> Result<String, Diagnostics> {
+    if path.is_dir() {
+        return Err(Diagnostic::in_file(
+            path,
+            format!("cannot {action}: is a directory, not a file"),
+        )
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_diagnostic(path, action, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        let (line, col) = line_col(&text, at);
+        Diagnostics::one(
+            Diagnostic::in_file(path, "the file is not valid UTF-8 text").at(line, Some(col)),
+        )
+    })
+}
+
+/// RON's messages, with serde's wording about our own types made plainer.
+fn ron_message(code: &ron::Error) -> String {
+    match code {
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        } => format!(
+            "unknown field `{found}`, expected one of {}",
+            expected
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+// A comment at the top.
+Scenario(
+    name: "Seed article",
+    seed: 42,
+    horizon: "5d",
+    population: Trace(path: "traces/office.csv"),
+    policies: [
+        Policy(name: "A", idle_timeout: Some("30m")),
+        Policy(name: "B", warning: Some(Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss))),
+    ],
+)
+"#;
+
+    #[test]
+    fn parses_with_defaults() {
+        let s = Scenario::parse(GOOD, None).expect("valid");
+        assert_eq!(s.away_after, Dur::mins(5));
+        assert_eq!(s.bucket, Dur::mins(15));
+        assert_eq!(s.horizon, Dur::days(5));
+        assert_eq!(s.policies.len(), 2);
+    }
+
+    #[test]
+    fn save_then_load_gives_an_equal_value() {
+        let s = Scenario::parse(GOOD, None).expect("valid");
+        let text = s.to_ron();
+        let again = Scenario::parse(&text, None).expect("saved text parses");
+        assert_eq!(s, again);
+    }
+
+    #[test]
+    fn unknown_field_names_line_and_column() {
+        let src = GOOD.replace("seed: 42,", "seed: 42, colour: 3,");
+        let e = Scenario::parse(&src, Some(Path::new("s.ron"))).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("s.ron:5:"), "{msg}");
+        assert!(msg.contains("unknown field `colour`"), "{msg}");
+    }
+
+    #[test]
+    fn rules_are_located() {
+        let src = GOOD
+            .replace(r#"lead: "5m""#, r#"lead: "30m""#)
+            .replace(r#"name: "B""#, r#"name: "A""#);
+        let e = Scenario::parse(&src, Some(Path::new("s.ron"))).unwrap_err();
+        let lines: Vec<String> = e.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "s.ron:10:16: duplicate policy name \"A\" (policy 1 has it too); names must be unique",
+                "s.ron:10:49: policy \"A\": warning.lead (30m) must be less than idle_timeout (30m)",
+            ]
+        );
+    }
+}
