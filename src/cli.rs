@@ -207,7 +207,11 @@ pub fn to_table(result: &ScenarioRun) -> String {
     let widths: Vec<usize> = (0..rows[0].len())
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
-    let mut out = format!("{} — {} users\n", result.scenario, result.users);
+    let users = match result.users {
+        1 => "1 user".to_string(),
+        n => format!("{n} users"),
+    };
+    let mut out = format!("{} — {users}\n", result.scenario);
     for (r, row) in rows.iter().enumerate() {
         let line: Vec<String> = row
             .iter()

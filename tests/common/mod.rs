@@ -20,7 +20,11 @@ pub fn policy(ron_text: &str) -> Policy {
     let p: Policy = lapse::model::scenario::ron_options()
         .from_str(ron_text)
         .unwrap_or_else(|e| panic!("test policy does not parse: {e}"));
-    assert!(p.problems().is_empty(), "test policy invalid: {:?}", p.problems());
+    assert!(
+        p.problems().is_empty(),
+        "test policy invalid: {:?}",
+        p.problems()
+    );
     p
 }
 
@@ -30,12 +34,18 @@ pub fn kind(name: &str) -> EventKind {
 
 /// Events given as (minutes, kind).
 pub fn events_min(events: &[(u64, &str)]) -> Vec<Event> {
-    events.iter().map(|&(m, k)| Event::new(m * MIN, kind(k))).collect()
+    events
+        .iter()
+        .map(|&(m, k)| Event::new(m * MIN, kind(k)))
+        .collect()
 }
 
 /// Events given as (milliseconds, kind).
 pub fn events_ms(events: &[(u64, &str)]) -> Vec<Event> {
-    events.iter().map(|&(t, k)| Event::new(t, kind(k))).collect()
+    events
+        .iter()
+        .map(|&(t, k)| Event::new(t, kind(k)))
+        .collect()
 }
 
 pub fn one_user(events: Vec<Event>) -> Trace {
