@@ -29,6 +29,11 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Open the window (what bare `lapse` does), on FILE if given.
+    Gui {
+        /// A scenario file (.ron) to open.
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -99,14 +104,33 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
 
 fn run_command(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        None => {
-            let mut help = <Cli as clap::CommandFactory>::command();
-            help.print_help().map_err(|e| Failure::Internal(e.into()))?;
-            Ok(())
-        }
+        None => gui(None),
+        Some(Command::Gui { file }) => gui(file),
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
     }
+}
+
+/// Opens the window. A file that does not exist is refused before any window
+/// appears; a file that exists but does not load opens with its problems shown.
+fn gui(file: Option<PathBuf>) -> Result<(), Failure> {
+    let start = match file {
+        Some(path) if !path.is_file() => {
+            return Err(Diagnostic::in_file(
+                &path,
+                if path.is_dir() {
+                    "is a directory, not a scenario file"
+                } else {
+                    "no such file"
+                },
+            )
+            .into());
+        }
+        Some(path) => crate::app::Start::File(path),
+        None => crate::app::Start::Restore,
+    };
+    crate::app::run(start)
+        .map_err(|e| Failure::Internal(anyhow::anyhow!("cannot open the window: {e}")))
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {

@@ -1,0 +1,6 @@
+//! The window's panels, each with its own `ui` function.
+
+pub mod menu;
+pub mod policies;
+pub mod results;
+pub mod scenario;

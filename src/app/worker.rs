@@ -1,0 +1,394 @@
+//! The simulation runs on its own thread, so the window never freezes.
+//!
+//! Every edit sends a job tagged with a new generation number. The worker
+//! always takes the newest job waiting, a newer job cancels the one running
+//! (through [`Progress::cancel`]), and the app drops any result whose
+//! generation is not the latest it asked for.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::engine::{Progress, RunOptions, ScenarioRun, run_scenario_with};
+use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, Trace};
+
+use super::gaps::GapHistogram;
+use super::prepare::{PlotData, gap_histogram, plot_data};
+
+/// What the app asks for: simulate this scenario.
+struct Job {
+    generation: u64,
+    file: ScenarioFile,
+    /// Read the population again even if the file looks unchanged.
+    reload: bool,
+    progress: Arc<JobProgress>,
+}
+
+/// Where a job is, shared with the window for the progress bar.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    pub run: Progress,
+    /// User replays to do: users x policies (0 until the population is loaded).
+    pub total: AtomicUsize,
+    stage: AtomicU8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Loading,
+    Simulating,
+    Preparing,
+}
+
+impl JobProgress {
+    fn set_stage(&self, stage: Stage) {
+        self.stage.store(stage as u8, Ordering::Relaxed);
+    }
+
+    pub fn stage(&self) -> Stage {
+        match self.stage.load(Ordering::Relaxed) {
+            0 => Stage::Loading,
+            1 => Stage::Simulating,
+            _ => Stage::Preparing,
+        }
+    }
+
+    /// Done so far, 0..=1.
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        (self.run.done.load(Ordering::Relaxed) as f32 / total as f32).min(1.0)
+    }
+}
+
+/// Where the users came from, in a few numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PopulationSummary {
+    /// The trace file, resolved against the scenario's folder.
+    pub source: PathBuf,
+    pub users: usize,
+    pub events: usize,
+    /// First and last event times (ms), if there are events.
+    pub span: Option<(u64, u64)>,
+}
+
+impl PopulationSummary {
+    fn of(trace: &Trace, source: PathBuf) -> PopulationSummary {
+        let first = trace
+            .users()
+            .filter_map(|(_, events)| events.first().map(|e| e.time()))
+            .min();
+        PopulationSummary {
+            source,
+            users: trace.num_users(),
+            events: trace.num_events(),
+            span: first.zip(trace.end_time()),
+        }
+    }
+}
+
+/// A finished simulation and everything drawn from it.
+#[derive(Debug)]
+pub struct Results {
+    /// The job these results answer.
+    pub generation: u64,
+    /// The scenario that was simulated (the document may have moved on).
+    pub scenario: Scenario,
+    pub run: ScenarioRun,
+    pub trace: Arc<Trace>,
+    pub population: PopulationSummary,
+    pub plots: PlotData,
+    /// Loading, simulation and plot preparation, wall-clock.
+    pub elapsed: Duration,
+}
+
+/// A job's answer.
+pub struct Finished {
+    pub generation: u64,
+    pub result: Result<Arc<Results>, Diagnostics>,
+}
+
+/// The app's handle on the worker thread.
+pub struct Worker {
+    jobs: Sender<Job>,
+    finished: Receiver<Finished>,
+    /// The generation of the last job sent, and its progress.
+    latest: Option<(u64, Arc<JobProgress>)>,
+    /// Whether the latest job is still out.
+    busy: bool,
+    since: Option<Instant>,
+}
+
+impl Worker {
+    /// Starts the thread; `wake` is called whenever a result is ready
+    /// (the app passes `ctx.request_repaint`).
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Worker> {
+        let (jobs, job_rx) = channel::<Job>();
+        let (done_tx, finished) = channel();
+        std::thread::Builder::new()
+            .name("lapse-simulation".into())
+            .spawn(move || serve(&job_rx, &done_tx, &wake))?;
+        Ok(Worker {
+            jobs,
+            finished,
+            latest: None,
+            busy: false,
+            since: None,
+        })
+    }
+
+    /// Asks for a new simulation; the one running (if any) is cancelled.
+    pub fn submit(&mut self, file: ScenarioFile, reload: bool) -> u64 {
+        let generation = self.latest.as_ref().map_or(1, |(g, _)| g + 1);
+        if let Some((_, old)) = &self.latest {
+            old.run.cancel.store(true, Ordering::Relaxed);
+        }
+        let progress = Arc::new(JobProgress::default());
+        let job = Job {
+            generation,
+            file,
+            reload,
+            progress: Arc::clone(&progress),
+        };
+        self.busy = self.jobs.send(job).is_ok();
+        self.since = Some(Instant::now());
+        self.latest = Some((generation, progress));
+        generation
+    }
+
+    /// The latest job's answer, once it is there; older answers are dropped.
+    pub fn poll(&mut self) -> Option<Finished> {
+        let mut newest = None;
+        loop {
+            match self.finished.try_recv() {
+                Ok(done) => {
+                    if Some(done.generation) == self.latest.as_ref().map(|(g, _)| *g) {
+                        self.busy = false;
+                        newest = Some(done);
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if self.busy {
+                        self.busy = false;
+                        let generation = self.latest.as_ref().map_or(0, |(g, _)| *g);
+                        newest = Some(Finished {
+                            generation,
+                            result: Err(Diagnostic::new(
+                                "internal error: the simulation thread stopped; save your work and restart Lapse",
+                            )
+                            .into()),
+                        });
+                    }
+                    break;
+                }
+            }
+        }
+        newest
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The running job's progress and how long it has been running.
+    pub fn progress(&self) -> Option<(&JobProgress, Duration)> {
+        match (&self.latest, self.since) {
+            (Some((_, p)), Some(since)) if self.busy => Some((p, since.elapsed())),
+            _ => None,
+        }
+    }
+}
+
+/// The loaded population, kept while its file does not change.
+#[derive(Default)]
+struct Cache {
+    trace: Option<(TraceKey, Arc<Trace>)>,
+    gaps: Option<(TraceKey, u64, Arc<GapHistogram>)>,
+}
+
+/// A trace file as it was when read: a change of size or time reloads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TraceKey {
+    path: PathBuf,
+    modified: Option<SystemTime>,
+    len: u64,
+}
+
+impl TraceKey {
+    fn of(path: &std::path::Path) -> TraceKey {
+        let meta = std::fs::metadata(path).ok();
+        TraceKey {
+            path: path.to_path_buf(),
+            modified: meta.as_ref().and_then(|m| m.modified().ok()),
+            len: meta.map_or(0, |m| m.len()),
+        }
+    }
+}
+
+fn serve(jobs: &Receiver<Job>, done: &Sender<Finished>, wake: &(impl Fn() + Send)) {
+    let mut cache = Cache::default();
+    while let Ok(mut job) = jobs.recv() {
+        // Only the newest job matters.
+        while let Ok(newer) = jobs.try_recv() {
+            job = Job {
+                reload: job.reload || newer.reload,
+                ..newer
+            };
+        }
+        let generation = job.generation;
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(&job, &mut cache)));
+        let result = match outcome {
+            Ok(Some(result)) => result,
+            Ok(None) => continue, // cancelled: a newer job is waiting
+            Err(_) => {
+                cache = Cache::default();
+                Err(
+                    Diagnostic::new("internal error (a bug in Lapse): the simulation failed")
+                        .into(),
+                )
+            }
+        };
+        if done.send(Finished { generation, result }).is_err() {
+            return;
+        }
+        wake();
+    }
+}
+
+/// Loads (or reuses) the population, simulates, prepares the plots.
+/// `None` when cancelled.
+fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnostics>> {
+    let start = Instant::now();
+    if job.reload {
+        *cache = Cache::default();
+    }
+    job.progress.set_stage(Stage::Loading);
+    let (trace, source) = match load_population(&job.file, cache) {
+        Ok(loaded) => loaded,
+        Err(e) => return Some(Err(e)),
+    };
+    let scenario = &job.file.scenario;
+    let key = TraceKey::of(&source);
+    let horizon = scenario.horizon.as_ms();
+    let gaps = match &cache.gaps {
+        Some((k, h, gaps)) if *k == key && *h == horizon => Arc::clone(gaps),
+        _ => {
+            let gaps = Arc::new(gap_histogram(&trace, horizon));
+            cache.gaps = Some((key, horizon, Arc::clone(&gaps)));
+            gaps
+        }
+    };
+    job.progress.total.store(
+        trace.num_users() * scenario.policies.len(),
+        Ordering::Relaxed,
+    );
+    job.progress.set_stage(Stage::Simulating);
+    let run = run_scenario_with(scenario, &trace, RunOptions::EVERYTHING, &job.progress.run)?;
+    job.progress.set_stage(Stage::Preparing);
+    let plots = plot_data(scenario, &run, gaps);
+    let population = PopulationSummary::of(&trace, source);
+    Some(Ok(Arc::new(Results {
+        generation: job.generation,
+        scenario: scenario.clone(),
+        run,
+        trace,
+        population,
+        plots,
+        elapsed: start.elapsed(),
+    })))
+}
+
+/// The scenario's users: from the cache when the file is unchanged.
+fn load_population(
+    file: &ScenarioFile,
+    cache: &mut Cache,
+) -> Result<(Arc<Trace>, PathBuf), Diagnostics> {
+    match &file.scenario.population {
+        Population::Trace { .. } => {
+            // Hook for access logs: once `lapse::import` lands, a population
+            // that names a log (not a canonical CSV) is imported here.
+            let path = file.trace_path().unwrap_or_default();
+            let key = TraceKey::of(&path);
+            if let Some((k, trace)) = &cache.trace
+                && *k == key
+            {
+                return Ok((Arc::clone(trace), path));
+            }
+            let trace = Arc::new(file.load_population()?);
+            cache.trace = Some((key, Arc::clone(&trace)));
+            Ok((trace, path))
+        }
+    }
+}
+
+/// A cheap stand-in for a poisoned lock: the data is plain and still usable.
+pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example_b() -> ScenarioFile {
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/example-b.ron"
+        ));
+        crate::model::Scenario::load(&path).expect("fixture loads")
+    }
+
+    fn wait(worker: &mut Worker) -> Finished {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(done) = worker.poll() {
+                return done;
+            }
+            assert!(Instant::now() < deadline, "the worker never answered");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn answers_only_the_latest_generation() {
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        let file = example_b();
+        let first = worker.submit(file.clone(), false);
+        let mut changed = file.clone();
+        changed.scenario.policies[0].idle_timeout = Some(crate::model::Dur::hours(1));
+        let second = worker.submit(changed, false);
+        assert_eq!((first, second), (1, 2));
+        let done = wait(&mut worker);
+        assert_eq!(done.generation, 2, "the stale first job is never delivered");
+        let results = done.result.expect("runs");
+        // SPEC example B: the alert logs the user out once at 30m; with a 1h idle
+        // timeout the submit at 45 meets a live session, so nobody is logged out.
+        assert_eq!(results.run.policies[0].metrics.logouts, 0);
+        assert_eq!(results.population.users, 1);
+        assert_eq!(results.population.events, 6);
+        assert_eq!(results.population.span, Some((0, 2_700_000)));
+        assert!(!worker.is_busy());
+    }
+
+    #[test]
+    fn a_missing_trace_is_a_located_error() {
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        let mut file = example_b();
+        file.scenario.population = Population::Trace {
+            path: "no-such.csv".into(),
+        };
+        worker.submit(file, false);
+        let err = wait(&mut worker).result.expect_err("no trace");
+        let text = err.to_string();
+        assert!(
+            text.contains("no-such.csv") && text.contains("does not exist"),
+            "{text}"
+        );
+    }
+}

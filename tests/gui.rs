@@ -1,0 +1,358 @@
+//! The desktop app, driven through its widgets (egui_kittest): what a user
+//! sees after opening, editing, undoing, opening a broken file, exporting.
+//!
+//! The default scenario is SPEC example B (one user typing for 40 minutes),
+//! so every number below is worked out in the SPEC or by hand from it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+use lapse::app::command::Command;
+use lapse::app::{LapseApp, Start};
+
+const SIZE: [f32; 2] = [1440.0, 900.0];
+
+/// Under the alert (SPEC example B): the server session expires at 30 while
+/// the user types; the submit at 45 meets it: one logout, not while present
+/// (last action at 20), the submit and its 4 edits (10..40: 30m) lost, and the
+/// new session's warning is shown at 70 and missed at 75.
+const ALERT: &str = "alert: 1 logout (0 while present) · 1 submit and 4 edits lost (30m of typing) · warnings: 1 shown, 0 heeded, 1 missed";
+/// Under keepalive: pings keep the session alive, the submit is saved; the
+/// warning shows at 75 and is missed at 80.
+const KEEPALIVE: &str = "keepalive: 0 logouts (0 while present) · 0 submits and 0 edits lost (0s of typing) · warnings: 1 shown, 0 heeded, 1 missed";
+
+fn app(theme: egui::Theme, render: bool) -> Harness<'static, LapseApp> {
+    let builder = Harness::builder()
+        .with_size(SIZE)
+        .with_theme(theme)
+        .with_max_steps(20)
+        .with_options(SnapshotOptions::new().threshold(1.5).max_failed_pixels(200));
+    let builder = if render { builder.wgpu() } else { builder };
+    let mut harness = builder.build_eframe(|cc| LapseApp::new(cc, Start::Default));
+    settle(&mut harness);
+    harness
+}
+
+/// Steps until the simulation (on its thread) has answered and nothing moves.
+fn settle(harness: &mut Harness<'static, LapseApp>) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        harness.step();
+        if !harness.state().is_busy() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the app stayed busy");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run();
+}
+
+fn has_label(harness: &Harness<'static, LapseApp>, text: &str) -> bool {
+    harness.query_by_label(text).is_some()
+}
+
+fn set_text(harness: &mut Harness<'static, LapseApp>, field: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .set_text_value_accesskit(text);
+    settle(harness);
+}
+
+fn text_of(harness: &Harness<'static, LapseApp>, field: &str) -> Option<String> {
+    harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .value()
+}
+
+#[test]
+fn opens_on_the_default_scenario_and_shows_its_totals() {
+    let harness = app(egui::Theme::Dark, false);
+    assert!(has_label(&harness, ALERT), "the alert's verdict");
+    assert!(has_label(&harness, KEEPALIVE), "the keepalive's verdict");
+    assert!(has_label(&harness, "Example B — 1 user over 1d"));
+    assert!(has_label(
+        &harness,
+        "1 user · 6 events · day 1 00:00 to day 1 00:45 (45m)"
+    ));
+    // The totals charts, one per metric.
+    for title in [
+        "Logouts",
+        "Logouts while present",
+        "Lost submits",
+        "Lost edits",
+    ] {
+        assert!(has_label(&harness, title), "{title}");
+    }
+    assert!(!harness.state().document().is_dirty());
+}
+
+#[test]
+fn changing_the_idle_timeout_changes_the_logouts_shown() {
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    // With 1h the submit at 45 meets a live session (deadline 60): it is saved,
+    // refreshes the session to 105; the alert's timer, reset by the submit,
+    // warns at 100 and is missed at 105. Nobody is logged out.
+    assert!(
+        has_label(
+            &harness,
+            "alert: 0 logouts (0 while present) · 0 submits and 0 edits lost (0s of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+        ),
+        "the verdict follows the edit"
+    );
+    assert!(
+        has_label(&harness, KEEPALIVE),
+        "the other policy is untouched"
+    );
+    assert!(harness.state().document().is_dirty());
+}
+
+#[test]
+fn an_invalid_duration_is_flagged_in_place_and_the_results_stay() {
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "30");
+    assert!(
+        harness
+            .query_by_label_contains("invalid duration \"30\"")
+            .is_some(),
+        "the reason is shown beside the field"
+    );
+    assert_eq!(
+        text_of(&harness, "Idle timeout").as_deref(),
+        Some("30"),
+        "the text is kept as typed"
+    );
+    assert!(
+        has_label(&harness, ALERT),
+        "the last valid value still applies"
+    );
+
+    // A value that parses but breaks a rule: the lead must be under the idle timeout.
+    set_text(&mut harness, "Idle timeout", "30m");
+    set_text(&mut harness, "Lead", "45m");
+    assert!(
+        has_label(
+            &harness,
+            "warning.lead (45m) must be less than idle_timeout (30m)"
+        ),
+        "flagged at the field"
+    );
+    assert!(
+        has_label(
+            &harness,
+            "policies[0].warning.lead: policy \"alert\": warning.lead (45m) must be less than idle_timeout (30m)"
+        ),
+        "listed with the problems"
+    );
+    assert!(
+        has_label(&harness, ALERT),
+        "the last good results stay visible"
+    );
+}
+
+#[test]
+fn adding_and_deleting_a_policy() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness.get_by_role_and_label(Role::Button, "Add").click();
+    settle(&mut harness);
+    // SPEC defaults: idle 30m, refreshed by the view at 0 only, so the submit
+    // at 45 meets the expiry of 30 (last action 20: not while present).
+    let new = "new policy: 1 logout (0 while present) · 1 submit and 4 edits lost (30m of typing) · warnings: 0 shown, 0 heeded, 0 missed";
+    assert!(has_label(&harness, new));
+    assert_eq!(harness.state().document().scenario.policies.len(), 3);
+    assert_eq!(text_of(&harness, "Name").as_deref(), Some("Example B"));
+
+    harness
+        .get_by_role_and_label(Role::Button, "Delete")
+        .click();
+    settle(&mut harness);
+    assert!(!has_label(&harness, new));
+    let names: Vec<_> = harness
+        .state()
+        .document()
+        .scenario
+        .policies
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names, ["alert", "keepalive"]);
+}
+
+#[test]
+fn undo_and_redo_an_edit() {
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    assert!(!has_label(&harness, ALERT));
+
+    harness.get_by_label("Edit").click();
+    harness.run();
+    harness.get_by_label_contains("Undo").click();
+    settle(&mut harness);
+    assert!(has_label(&harness, ALERT), "back to 30m");
+    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("30m"));
+    assert!(
+        !harness.state().document().is_dirty(),
+        "undone to the opened state"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    settle(&mut harness);
+    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("1h"));
+    assert!(!has_label(&harness, ALERT), "redone");
+}
+
+/// A file dropped on the window, as the window system delivers it.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn opening_a_broken_file_shows_the_error_with_its_location() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        concat!(
+            "Scenario(\n",
+            "    name: \"Broken\",\n",
+            "    horizon: \"1d\",\n",
+            "    population: Trace(path: \"t.csv\"),\n",
+            "    policies: [Policy(name: \"A\", idle_timeout: Some(\"30m\"), warning: Some(Warning(lead: \"45m\")))],\n",
+            ")\n",
+        ),
+    )
+    .expect("write");
+    let mut harness = app(egui::Theme::Dark, false);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(path.clone())));
+    settle(&mut harness);
+    // Line 5; `lead` starts at column 83 of that line.
+    let expected = format!(
+        "{}:5:83: policy \"A\": warning.lead (45m) must be less than idle_timeout (30m)",
+        path.display()
+    );
+    assert!(
+        has_label(&harness, &expected),
+        "the located message is shown"
+    );
+    assert!(has_label(
+        &harness,
+        &format!("Could not open {}", path.display())
+    ));
+    assert!(has_label(&harness, ALERT), "the open scenario is untouched");
+    assert_eq!(harness.state().document().path, None);
+}
+
+#[test]
+fn new_asks_before_losing_unsaved_edits() {
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    settle(&mut harness);
+    assert!(has_label(&harness, "Save your changes?"));
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    settle(&mut harness);
+    assert!(!has_label(&harness, "Save your changes?"));
+    assert_eq!(
+        text_of(&harness, "Idle timeout").as_deref(),
+        Some("1h"),
+        "nothing lost"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    settle(&mut harness);
+    harness
+        .get_by_role_and_label(Role::Button, "Don't save")
+        .click();
+    settle(&mut harness);
+    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("30m"));
+    assert!(has_label(&harness, ALERT));
+    assert!(!harness.state().document().is_dirty());
+}
+
+#[test]
+fn save_then_reopen_gives_the_same_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.ron");
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    harness.state_mut().queue(Command::SaveTo {
+        path: path.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    assert!(!harness.state().document().is_dirty());
+    let saved = lapse::model::Scenario::load(&path).expect("the saved file loads");
+    assert_eq!(saved.scenario, harness.state().document().scenario);
+    assert!(saved.load_population().is_ok(), "its trace is still found");
+}
+
+#[test]
+fn exports_results_csv_and_the_plots_as_png() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("results.csv");
+    let png = dir.path().join("plots.png");
+    let mut harness = app(egui::Theme::Light, true);
+    harness
+        .state_mut()
+        .queue(Command::WriteResultsCsv(csv.clone()));
+    harness.state_mut().queue(Command::WritePng(png.clone()));
+    settle(&mut harness);
+
+    let text = std::fs::read_to_string(&csv).expect("csv written");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let logouts = header
+        .iter()
+        .position(|h| *h == "logouts")
+        .expect("logouts column");
+    let alert: Vec<&str> = lines.next().expect("alert row").split(',').collect();
+    assert_eq!((alert[0], alert[logouts]), ("alert", "1"));
+
+    let bytes = std::fs::read(&png).expect("png written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    // The image is the results area: narrower and shorter than the window.
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    assert!(width > 600 && width < SIZE[0] as u32, "{width}");
+    assert!(height > 400 && height < SIZE[1] as u32, "{height}");
+}
+
+/// Hides what changes from run to run (the time a simulation took).
+fn mask_timing(harness: &mut Harness<'static, LapseApp>) {
+    let rect = harness.get_by_label_contains("simulated in").rect();
+    harness.mask(rect);
+}
+
+#[test]
+fn snapshot_main_view_dark() {
+    let mut harness = app(egui::Theme::Dark, true);
+    harness.remove_cursor();
+    mask_timing(&mut harness);
+    harness.snapshot("main_dark");
+}
+
+#[test]
+fn snapshot_main_view_light() {
+    let mut harness = app(egui::Theme::Light, true);
+    harness.remove_cursor();
+    mask_timing(&mut harness);
+    harness.snapshot("main_light");
+}
