@@ -717,10 +717,13 @@ impl LapseApp {
                 None => {
                     if let Some(r) = &self.results {
                         let stale = r.scenario != self.doc.scenario;
+                        let count = |n: usize, one: &str, many: &str| {
+                            format!("{n} {}", if n == 1 { one } else { many })
+                        };
                         let text = format!(
-                            "{} users × {} policies simulated in {} ms",
-                            r.run.users,
-                            r.run.policies.len(),
+                            "{} × {} simulated in {} ms",
+                            count(r.run.users, "user", "users"),
+                            count(r.run.policies.len(), "policy", "policies"),
                             r.elapsed.as_millis()
                         );
                         ui.weak(text);

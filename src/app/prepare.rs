@@ -150,10 +150,10 @@ impl TimePanelKind {
 
     pub fn title(self) -> &'static str {
         match self {
-            TimePanelKind::Logouts => "Logouts (dashed: while present)",
-            TimePanelKind::Warnings => "Warnings shown (dashed: missed)",
-            TimePanelKind::LostWork => "Lost edits (dashed: lost submits)",
-            TimePanelKind::LiveSessions => "Live sessions (most at one instant)",
+            TimePanelKind::Logouts => "Logouts (while present)",
+            TimePanelKind::Warnings => "Warnings shown (missed)",
+            TimePanelKind::LostWork => "Lost edits (lost submits)",
+            TimePanelKind::LiveSessions => "Live sessions, the most at one instant,",
         }
     }
 

@@ -6,10 +6,11 @@ use crate::model::{Event, EventKind, Scenario};
 
 use super::prepare::HOUR_MS;
 
+const DAY_MS: u64 = 86_400_000;
+
 /// Something drawn as a marker in a policy's lane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mark {
-    Login,
     SilentRelogin,
     Logout,
     LogoutWhilePresent,
@@ -17,7 +18,6 @@ pub enum Mark {
     WarningHeeded,
     WarningMissed,
     Ping,
-    SubmitSaved,
     SubmitLost,
     CsrfFailure,
     LostEdits,
@@ -25,8 +25,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub const ALL: [Mark; 13] = [
-        Mark::Login,
+    pub const ALL: [Mark; 11] = [
         Mark::SilentRelogin,
         Mark::Logout,
         Mark::LogoutWhilePresent,
@@ -34,7 +33,6 @@ impl Mark {
         Mark::WarningHeeded,
         Mark::WarningMissed,
         Mark::Ping,
-        Mark::SubmitSaved,
         Mark::SubmitLost,
         Mark::CsrfFailure,
         Mark::LostEdits,
@@ -43,15 +41,13 @@ impl Mark {
 
     pub fn label(self) -> &'static str {
         match self {
-            Mark::Login => "login",
             Mark::SilentRelogin => "silent re-login",
             Mark::Logout => "logout",
             Mark::LogoutWhilePresent => "logout while present",
             Mark::WarningShown => "warning shown",
             Mark::WarningHeeded => "warning heeded",
             Mark::WarningMissed => "warning missed",
-            Mark::Ping => "keepalive / extend ping",
-            Mark::SubmitSaved => "submit saved",
+            Mark::Ping => "keepalive or extend ping",
             Mark::SubmitLost => "submit lost",
             Mark::CsrfFailure => "CSRF failure",
             Mark::LostEdits => "edits lost",
@@ -65,18 +61,14 @@ impl Mark {
         match self {
             Mark::WarningShown | Mark::WarningHeeded | Mark::WarningMissed => 0.25,
             Mark::Ping => 0.12,
-            Mark::Logout
-            | Mark::LogoutWhilePresent
-            | Mark::SubmitLost
-            | Mark::CsrfFailure
-            | Mark::LostEdits => -0.25,
-            Mark::Login | Mark::SilentRelogin | Mark::SubmitSaved | Mark::DraftRestored => 0.0,
+            Mark::Logout | Mark::LogoutWhilePresent => -0.2,
+            Mark::SubmitLost | Mark::CsrfFailure | Mark::LostEdits => -0.4,
+            Mark::SilentRelogin | Mark::DraftRestored => 0.0,
         }
     }
 
     fn of(outcome: &Outcome) -> Option<Mark> {
         Some(match outcome {
-            Outcome::Login => Mark::Login,
             Outcome::SilentRelogin => Mark::SilentRelogin,
             Outcome::Logout {
                 while_present: true,
@@ -87,13 +79,17 @@ impl Mark {
             Outcome::WarningHeeded => Mark::WarningHeeded,
             Outcome::WarningMissed => Mark::WarningMissed,
             Outcome::KeepalivePing | Outcome::ExtendPing => Mark::Ping,
-            Outcome::SubmitSaved => Mark::SubmitSaved,
             Outcome::SubmitLost => Mark::SubmitLost,
             Outcome::CsrfFailure => Mark::CsrfFailure,
             Outcome::LostEdits { .. } => Mark::LostEdits,
             Outcome::DraftRestored => Mark::DraftRestored,
-            // Shown as the end of the session bar.
-            Outcome::SessionEnd { .. } | Outcome::Redirect | Outcome::WarningCleared => {
+            // A login is where a session bar starts, a redirect where one
+            // ends; saved submits are on the user's own lane.
+            Outcome::Login
+            | Outcome::SessionEnd { .. }
+            | Outcome::Redirect
+            | Outcome::WarningCleared
+            | Outcome::SubmitSaved => {
                 return None;
             }
         })
@@ -131,6 +127,27 @@ pub struct Timeline {
     pub lanes: Vec<Lane>,
     /// The x range worth showing first: the user's events, with a margin.
     pub x_range: (f64, f64),
+    /// The days (0-based) on which the user did something, and the x range
+    /// of that day's activity (with a margin).
+    pub days: Vec<(u64, (f64, f64))>,
+    /// The day worth looking at first: the first with lost work or a logout.
+    pub focus_day: Option<u64>,
+}
+
+impl Timeline {
+    /// The x range of one day's activity; the whole trace if the day has none.
+    pub fn day_range(&self, day: u64) -> (f64, f64) {
+        self.days
+            .iter()
+            .find(|(d, _)| *d == day)
+            .map_or(self.x_range, |(_, range)| *range)
+    }
+}
+
+/// A range of hours with a margin on both sides, for a plot's first view.
+fn with_margin(first: f64, last: f64) -> (f64, f64) {
+    let margin = ((last - first) * 0.05).max(0.25);
+    (first - margin, last + margin)
 }
 
 /// The y of policy `i`'s lane.
@@ -158,7 +175,7 @@ pub fn timeline(scenario: &Scenario, user: usize, events: &[Event]) -> Timeline 
             (!points.is_empty()).then_some((kind, points))
         })
         .collect();
-    let lanes = scenario
+    let lanes: Vec<Lane> = scenario
         .policies
         .iter()
         .enumerate()
@@ -199,18 +216,43 @@ pub fn timeline(scenario: &Scenario, user: usize, events: &[Event]) -> Timeline 
         })
         .collect();
     let x_range = match (kept.first(), kept.last()) {
-        (Some(a), Some(b)) => {
-            let (a, b) = (hours(a.time()), hours(b.time()));
-            let margin = ((b - a) * 0.05).max(0.25);
-            (a - margin, b + margin)
-        }
+        (Some(a), Some(b)) => with_margin(hours(a.time()), hours(b.time())),
         _ => (0.0, hours(cfg.horizon)),
     };
+    let mut days: Vec<(u64, (f64, f64))> = Vec::new();
+    for e in &kept {
+        let (day, x) = (e.time() / DAY_MS, hours(e.time()));
+        match days.last_mut() {
+            Some((d, (_, last))) if *d == day => *last = x,
+            _ => days.push((day, (x, x))),
+        }
+    }
+    for (_, (first, last)) in &mut days {
+        (*first, *last) = with_margin(*first, *last);
+    }
+    let first_trouble = lanes
+        .iter()
+        .flat_map(|lane: &Lane| &lane.marks)
+        .filter(|(mark, _)| {
+            matches!(
+                mark,
+                Mark::LostEdits | Mark::SubmitLost | Mark::Logout | Mark::LogoutWhilePresent
+            )
+        })
+        .flat_map(|(_, points)| points.iter().map(|p| p[0]))
+        .fold(None, |min: Option<f64>, x| {
+            Some(min.map_or(x, |m| m.min(x)))
+        });
+    let focus_day = first_trouble
+        .map(|x| (x / 24.0).floor().max(0.0) as u64)
+        .or_else(|| days.first().map(|(d, _)| *d));
     Timeline {
         user,
         events: events_by_kind,
         lanes,
         x_range,
+        days,
+        focus_day,
     }
 }
 
@@ -265,5 +307,7 @@ mod tests {
         assert!(marks.contains(&Mark::Logout) && marks.contains(&Mark::SubmitLost));
         assert_eq!(lane.metrics.lost_inputs, 4);
         assert_eq!(t.x_range.0, -0.25);
+        assert_eq!(t.days, [(0, (-0.25, 1.0))]);
+        assert_eq!(t.focus_day, Some(0));
     }
 }

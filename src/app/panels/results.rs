@@ -4,26 +4,57 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::app::plots::{self, policy_color, timeline::TimelineView};
+use crate::app::plots::{self, policy_color, rough, timeline::TimelineView};
 use crate::app::state::Tab;
 use crate::app::worker::Results;
 use crate::engine::Metrics;
-use crate::model::duration::human_ms;
 
-/// The headline for one policy: who was logged out, what was lost.
-pub fn verdict(name: &str, m: &Metrics) -> String {
+/// The headline for one policy, in pieces; `true` marks what matters most
+/// (people logged out while there, work lost), drawn in bold.
+fn verdict_parts(name: &str, m: &Metrics) -> Vec<(String, bool)> {
     let n = |v: u64, one: &str, many: &str| format!("{v} {}", if v == 1 { one } else { many });
-    format!(
-        "{name}: {} ({} while present) · {} and {} lost ({} of typing) · warnings: {} shown, {} heeded, {} missed",
-        n(m.logouts, "logout", "logouts"),
-        m.logouts_while_present,
-        n(m.lost_submits, "submit", "submits"),
-        n(m.lost_inputs, "edit", "edits"),
-        human_ms(m.lost_edit_ms),
-        m.warnings_shown,
-        m.warnings_heeded,
-        m.warnings_missed,
-    )
+    vec![
+        (format!("{name}: "), true),
+        (format!("{} (", n(m.logouts, "logout", "logouts")), false),
+        (format!("{} while present", m.logouts_while_present), true),
+        (") · ".into(), false),
+        (
+            format!(
+                "{} and {} lost ({} of typing)",
+                n(m.lost_submits, "submit", "submits"),
+                n(m.lost_inputs, "edit", "edits"),
+                rough(m.lost_edit_ms)
+            ),
+            true,
+        ),
+        (
+            format!(
+                " · warnings: {} shown, {} heeded, {} missed",
+                m.warnings_shown, m.warnings_heeded, m.warnings_missed
+            ),
+            false,
+        ),
+    ]
+}
+
+/// The headline for one policy as plain text (what screen readers read).
+#[cfg(test)]
+fn verdict(name: &str, m: &Metrics) -> String {
+    verdict_parts(name, m).into_iter().map(|(s, _)| s).collect()
+}
+
+fn verdict_job(ui: &Ui, name: &str, m: &Metrics) -> egui::text::LayoutJob {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let mut job = egui::text::LayoutJob::default();
+    for (text, strong) in verdict_parts(name, m) {
+        let color = if strong {
+            ui.visuals().strong_text_color()
+        } else {
+            ui.visuals().text_color()
+        };
+        job.append(&text, 0.0, egui::TextFormat::simple(font.clone(), color));
+    }
+    job
 }
 
 pub fn ui(
@@ -48,7 +79,7 @@ pub fn ui(
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
-            ui.add(egui::Label::new(verdict(&p.name, &p.metrics)).wrap());
+            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics)).wrap());
         });
     }
     ui.add_space(4.0);
@@ -85,7 +116,7 @@ fn table(ui: &mut Ui, results: &Results) {
                     for p in &results.run.policies {
                         let v = p.metrics.pairs()[k].1;
                         let text = if name.ends_with("_ms") && v > 0 {
-                            format!("{v} ({})", human_ms(v))
+                            format!("{v} ({})", rough(v))
                         } else {
                             v.to_string()
                         };

@@ -5,10 +5,9 @@ use egui::{RichText, Ui};
 use crate::app::command::Command;
 use crate::app::fields::{self, FieldTexts, Problems, row_label};
 use crate::app::help;
-use crate::app::plots::clock;
+use crate::app::plots::{clock, rough};
 use crate::app::prepare::HOUR_MS;
 use crate::app::worker::PopulationSummary;
-use crate::model::duration::human_ms;
 use crate::model::{Population, Scenario};
 
 pub fn ui(
@@ -106,7 +105,7 @@ pub fn summary(p: &PopulationSummary) -> String {
             " · {} to {} ({})",
             clock(a as f64 / HOUR_MS, true),
             clock(b as f64 / HOUR_MS, true),
-            human_ms(b - a)
+            rough(b - a)
         ),
         None => String::new(),
     };

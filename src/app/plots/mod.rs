@@ -5,7 +5,10 @@ pub mod over_time;
 pub mod timeline;
 pub mod totals;
 
-use egui::Color32;
+use egui::{Color32, Pos2, Shape, Stroke, Ui, pos2, vec2};
+use egui_plot::MarkerShape;
+
+use crate::model::Dur;
 use egui_plot::{GridInput, GridMark};
 
 /// One colour per policy, in scenario order (repeats after ten). Chosen to
@@ -25,6 +28,153 @@ const PALETTE: [Color32; 10] = [
 
 pub fn policy_color(i: usize) -> Color32 {
     PALETTE[i % PALETTE.len()]
+}
+
+/// What a legend entry shows before its text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Glyph {
+    Line,
+    Dashed,
+    Marker(MarkerShape),
+    /// A thick bar (a session's life).
+    Bar,
+}
+
+/// A legend drawn above a plot, so it never hides the data.
+pub fn legend(ui: &mut Ui, entries: &[(Glyph, Color32, String)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (glyph, color, text) in entries {
+            // Glyph and text stay together when the row wraps.
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), egui::Sense::hover());
+                let painter = ui.painter();
+                let c = rect.center();
+                match glyph {
+                    Glyph::Line => {
+                        painter.line_segment(
+                            [pos2(rect.left(), c.y), pos2(rect.right(), c.y)],
+                            Stroke::new(2.0, *color),
+                        );
+                    }
+                    Glyph::Dashed => {
+                        for k in 0..3 {
+                            let x = rect.left() + k as f32 * 7.0;
+                            painter.line_segment(
+                                [pos2(x, c.y), pos2(x + 4.0, c.y)],
+                                Stroke::new(2.0, *color),
+                            );
+                        }
+                    }
+                    Glyph::Bar => {
+                        painter.rect_filled(
+                            egui::Rect::from_center_size(c, vec2(18.0, 6.0)),
+                            1.0,
+                            *color,
+                        );
+                    }
+                    Glyph::Marker(shape) => paint_marker(painter, c, *shape, *color, 5.0),
+                }
+                ui.label(text.as_str());
+            });
+            ui.add_space(10.0);
+        }
+    });
+}
+
+/// Draws one of egui_plot's marker shapes, as the plots draw them.
+pub fn paint_marker(painter: &egui::Painter, c: Pos2, shape: MarkerShape, color: Color32, r: f32) {
+    let stroke = Stroke::new(1.5, color);
+    let poly = |points: Vec<Pos2>| Shape::convex_polygon(points, color, Stroke::NONE);
+    let shape = match shape {
+        MarkerShape::Circle => Shape::circle_filled(c, r, color),
+        MarkerShape::Square => Shape::rect_filled(
+            egui::Rect::from_center_size(c, vec2(1.6 * r, 1.6 * r)),
+            0.0,
+            color,
+        ),
+        MarkerShape::Diamond => poly(vec![
+            c + vec2(0.0, -r),
+            c + vec2(r, 0.0),
+            c + vec2(0.0, r),
+            c + vec2(-r, 0.0),
+        ]),
+        MarkerShape::Up => poly(vec![
+            c + vec2(0.0, -r),
+            c + vec2(r, 0.8 * r),
+            c + vec2(-r, 0.8 * r),
+        ]),
+        MarkerShape::Down => poly(vec![
+            c + vec2(-r, -0.8 * r),
+            c + vec2(r, -0.8 * r),
+            c + vec2(0.0, r),
+        ]),
+        MarkerShape::Left => poly(vec![
+            c + vec2(-r, 0.0),
+            c + vec2(0.8 * r, -r),
+            c + vec2(0.8 * r, r),
+        ]),
+        MarkerShape::Right => poly(vec![
+            c + vec2(-0.8 * r, -r),
+            c + vec2(r, 0.0),
+            c + vec2(-0.8 * r, r),
+        ]),
+        MarkerShape::Cross => Shape::Vec(vec![
+            Shape::line_segment([c + vec2(-r, -r), c + vec2(r, r)], stroke),
+            Shape::line_segment([c + vec2(-r, r), c + vec2(r, -r)], stroke),
+        ]),
+        MarkerShape::Plus => Shape::Vec(vec![
+            Shape::line_segment([c + vec2(-r, 0.0), c + vec2(r, 0.0)], stroke),
+            Shape::line_segment([c + vec2(0.0, -r), c + vec2(0.0, r)], stroke),
+        ]),
+        MarkerShape::Asterisk => Shape::Vec(vec![
+            Shape::line_segment([c + vec2(-r, 0.0), c + vec2(r, 0.0)], stroke),
+            Shape::line_segment(
+                [c + vec2(-0.5 * r, -0.87 * r), c + vec2(0.5 * r, 0.87 * r)],
+                stroke,
+            ),
+            Shape::line_segment(
+                [c + vec2(-0.5 * r, 0.87 * r), c + vec2(0.5 * r, -0.87 * r)],
+                stroke,
+            ),
+        ]),
+    };
+    painter.add(shape);
+}
+
+/// Grid marks at whole numbers only (counts have no fractions), on three
+/// levels of 1-2-5 steps so egui can label the coarser ones.
+pub fn count_grid(input: GridInput) -> Vec<GridMark> {
+    let nice = |at_least: f64| {
+        let mut decade = 1.0;
+        loop {
+            for m in [1.0, 2.0, 5.0] {
+                if m * decade >= at_least {
+                    return m * decade;
+                }
+            }
+            decade *= 10.0;
+        }
+    };
+    let fine = nice(input.base_step_size.max(1.0));
+    let middle = nice(4.0 * fine);
+    let levels = [fine, middle, nice(4.0 * middle)];
+    let (lo, hi) = input.bounds;
+    let mut marks = Vec::new();
+    let mut k = (lo / fine).ceil();
+    while k * fine <= hi && marks.len() < 1_000 {
+        // `+ 0.0` turns -0.0 into 0.0, so the axis never reads "-0".
+        let value = k * fine + 0.0;
+        let step_size = levels
+            .iter()
+            .rev()
+            .copied()
+            .find(|&step| (value / step).fract().abs() < 1e-9)
+            .unwrap_or(fine);
+        marks.push(GridMark { value, step_size });
+        k += 1.0;
+    }
+    marks
 }
 
 /// Hours as a clock reading: `day 2 09:30`, or `09:30` within one day.
@@ -62,7 +212,15 @@ pub fn time_grid(input: GridInput) -> Vec<GridMark> {
         .iter()
         .position(|&s| s >= input.base_step_size)
         .unwrap_or(STEPS.len() - 1);
-    let levels: Vec<f64> = STEPS[first..].iter().take(3).copied().collect();
+    // Each coarser level at least four times the finer one, so the labels of
+    // the coarsest level have room.
+    let mut levels = vec![STEPS[first]];
+    for _ in 0..2 {
+        let last = levels[levels.len() - 1];
+        if let Some(&next) = STEPS.iter().find(|&&s| s >= 4.0 * last) {
+            levels.push(next);
+        }
+    }
     let (lo, hi) = input.bounds;
     let mut marks = Vec::new();
     for (i, &step) in levels.iter().enumerate() {
@@ -83,6 +241,21 @@ pub fn time_grid(input: GridInput) -> Vec<GridMark> {
         }
     }
     marks
+}
+
+/// A duration rounded for reading: `45s`, `4m30s`, `30m`, `5h2m`, `3.5 days`.
+pub fn rough(ms: u64) -> String {
+    const S: u64 = 1_000;
+    const M: u64 = 60 * S;
+    const H: u64 = 60 * M;
+    let round = |unit: u64| (ms + unit / 2) / unit * unit;
+    match ms {
+        0 => "0s".into(),
+        1..1_000 => "under 1s".into(),
+        _ if ms < 10 * M => Dur(round(S)).to_string(),
+        _ if ms < 48 * H => Dur(round(M)).to_string(),
+        _ => format!("{:.1} days", ms as f64 / (24 * H) as f64),
+    }
 }
 
 /// A plot's value for hover labels: integers as integers.
@@ -108,16 +281,55 @@ mod tests {
 
     #[test]
     fn grid_marks_land_on_round_times() {
-        // 0..48 h with lines at least 2 h apart: 3 h, 6 h and 12 h levels.
+        // 0..48 h with lines at least 2 h apart: 3 h, 12 h and 48 h levels.
         let marks = time_grid(GridInput {
             bounds: (0.0, 48.0),
             base_step_size: 2.0,
         });
         let at = |v: f64| marks.iter().find(|m| m.value == v).map(|m| m.step_size);
         assert_eq!(at(3.0), Some(3.0));
-        assert_eq!(at(6.0), Some(6.0));
+        assert_eq!(at(6.0), Some(3.0));
         assert_eq!(at(12.0), Some(12.0));
         assert_eq!(at(24.0), Some(12.0));
+        assert_eq!(at(48.0), Some(48.0));
         assert_eq!(at(1.0), None);
+    }
+
+    #[test]
+    fn count_marks_are_whole_and_layered() {
+        let marks = count_grid(GridInput {
+            bounds: (-3.0, 120.0),
+            base_step_size: 7.0,
+        });
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(
+            values,
+            [
+                0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 110.0, 120.0
+            ]
+        );
+        assert!(values[0].is_sign_positive(), "no -0");
+        let step = |v: f64| marks.iter().find(|m| m.value == v).map(|m| m.step_size);
+        // Levels 10, 50 (at least 4 x 10) and 200 (at least 4 x 50).
+        assert_eq!(
+            (step(10.0), step(50.0), step(100.0)),
+            (Some(10.0), Some(50.0), Some(50.0))
+        );
+        // Never finer than one.
+        let small = count_grid(GridInput {
+            bounds: (0.0, 3.0),
+            base_step_size: 0.05,
+        });
+        assert!(small.iter().all(|m| m.value.fract() == 0.0));
+    }
+
+    #[test]
+    fn rough_durations_read_easily() {
+        assert_eq!(rough(0), "0s");
+        assert_eq!(rough(400), "under 1s");
+        assert_eq!(rough(270_400), "4m30s");
+        assert_eq!(rough(1_800_000), "30m");
+        assert_eq!(rough(18_154_238), "5h3m");
+        assert_eq!(rough(11_894_916_750), "137.7 days");
     }
 }

@@ -4,22 +4,26 @@
 use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Corner, GridMark, HoverPosition, Legend, Line, MarkerShape, Plot, Points};
+use egui_plot::{GridMark, HoverPosition, Line, MarkerShape, Plot, Points};
 
-use super::{clock, policy_color, time_grid};
+use super::{Glyph, clock, legend, policy_color, rough, time_grid};
 use crate::app::timeline::{Mark, Timeline, lane_y};
 use crate::app::worker::Results;
 use crate::engine::EndReason;
 use crate::model::EventKind;
-use crate::model::duration::human_ms;
 
-/// Which user is shown, and the timeline last computed for them.
+/// Which user is shown, what part of their time, and the timeline last
+/// computed for them.
 #[derive(Default)]
 pub struct TimelineView {
     pub user: Option<usize>,
     pub find: String,
-    /// (results generation, user) → timeline.
+    /// (results generation, user) -> timeline.
     cache: Option<((u64, usize), Timeline)>,
+    /// The user the x range was last chosen for.
+    ranged_for: Option<usize>,
+    /// An x range to apply on the next frame (a day button, a new user).
+    pending_range: Option<(f64, f64)>,
 }
 
 impl TimelineView {
@@ -39,6 +43,8 @@ impl TimelineView {
 
 /// How many users the picker lists (most lost work first).
 const PICKER_ROWS: usize = 300;
+/// Days with a button of their own; longer traces get "whole trace" only.
+const MAX_DAY_BUTTONS: usize = 14;
 
 pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
     let trace = &results.trace;
@@ -92,8 +98,8 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
             .iter()
             .zip(&plots.policies)
             .map(|(u, p)| match u {
-                Some(u) => format!("{p}: {}", trace.user_name(*u)),
-                None => format!("{p}: nobody lost work"),
+                Some(u) => format!("Most work lost under {p}: {}", trace.user_name(*u)),
+                None => format!("Nobody lost work under {p}"),
             })
             .collect::<Vec<_>>()
             .join("\n");
@@ -110,11 +116,46 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
         }
     });
     let user = view.user.unwrap_or(0);
-    let scenario_policies = results.scenario.policies.len();
     view.ensure(results, user);
     let Some((_, timeline)) = &view.cache else {
         return;
     };
+    // A new user: start on the day their trouble starts.
+    if view.ranged_for != Some(user) {
+        view.ranged_for = Some(user);
+        view.pending_range = Some(
+            timeline
+                .focus_day
+                .map_or(timeline.x_range, |day| timeline.day_range(day)),
+        );
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Show:");
+        if ui
+            .button("Whole trace")
+            .on_hover_text("Everything this user did")
+            .clicked()
+        {
+            view.pending_range = Some(timeline.x_range);
+        }
+        if timeline.days.len() <= MAX_DAY_BUTTONS {
+            for &(day, range) in &timeline.days {
+                let trouble = if timeline.focus_day == Some(day) {
+                    " (first loss)"
+                } else {
+                    ""
+                };
+                if ui
+                    .button(format!("Day {}", day + 1))
+                    .on_hover_text(format!("Zoom to day {}{trouble}", day + 1))
+                    .clicked()
+                {
+                    view.pending_range = Some(range);
+                }
+            }
+        }
+        ui.weak("Drag to pan, scroll or pinch to zoom.");
+    });
     for (i, lane) in timeline.lanes.iter().enumerate() {
         let m = &lane.metrics;
         ui.label(
@@ -128,14 +169,16 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
                 plural(m.lost_submits),
                 m.lost_inputs,
                 plural(m.lost_inputs),
-                human_ms(m.lost_edit_ms),
+                rough(m.lost_edit_ms),
                 m.warnings_shown,
                 m.warnings_missed,
             ))
             .color(policy_color(i)),
         );
     }
-    draw(ui, timeline, scenario_policies);
+    legend(ui, &legend_entries(timeline));
+    let range = view.pending_range.take();
+    draw(ui, timeline, results.scenario.policies.len(), range);
 }
 
 fn plural(n: u64) -> &'static str {
@@ -158,7 +201,6 @@ fn mark_style(mark: Mark) -> (MarkerShape, Color32, f32) {
     let green = Color32::from_rgb(0x59, 0xa1, 0x4f);
     let amber = Color32::from_rgb(0xf2, 0x8e, 0x2b);
     match mark {
-        Mark::Login => (MarkerShape::Circle, green, 4.0),
         Mark::SilentRelogin => (
             MarkerShape::Circle,
             Color32::from_rgb(0x76, 0xb7, 0xb2),
@@ -170,7 +212,6 @@ fn mark_style(mark: Mark) -> (MarkerShape, Color32, f32) {
         Mark::WarningHeeded => (MarkerShape::Up, green, 5.0),
         Mark::WarningMissed => (MarkerShape::Down, amber, 6.0),
         Mark::Ping => (MarkerShape::Circle, Color32::from_gray(140), 2.0),
-        Mark::SubmitSaved => (MarkerShape::Square, green, 4.0),
         Mark::SubmitLost => (MarkerShape::Square, red, 6.0),
         Mark::CsrfFailure => (MarkerShape::Diamond, amber, 6.0),
         Mark::LostEdits => (MarkerShape::Diamond, red, 7.0),
@@ -203,7 +244,47 @@ fn end_style(reason: EndReason) -> Option<(&'static str, MarkerShape, Color32)> 
     }
 }
 
-fn draw(ui: &mut Ui, t: &Timeline, policies: usize) {
+/// Only what this timeline shows, in the order it is drawn.
+fn legend_entries(t: &Timeline) -> Vec<(Glyph, Color32, String)> {
+    let mut entries: Vec<(Glyph, Color32, String)> = t
+        .events
+        .iter()
+        .map(|(kind, _)| {
+            let (shape, color) = event_style(*kind);
+            (Glyph::Marker(shape), color, kind.name().to_string())
+        })
+        .collect();
+    entries.push((
+        Glyph::Bar,
+        Color32::from_gray(128),
+        "session (policy colour)".into(),
+    ));
+    let mut ends: Vec<EndReason> = t
+        .lanes
+        .iter()
+        .flat_map(|l| l.sessions.iter().map(|s| s.reason))
+        .collect();
+    ends.dedup();
+    for reason in [EndReason::Expired, EndReason::Closed, EndReason::Redirect] {
+        if ends.contains(&reason)
+            && let Some((name, shape, color)) = end_style(reason)
+        {
+            entries.push((Glyph::Marker(shape), color, name.into()));
+        }
+    }
+    for mark in Mark::ALL {
+        if t.lanes
+            .iter()
+            .any(|l| l.marks.iter().any(|(m, _)| *m == mark))
+        {
+            let (shape, color, _) = mark_style(mark);
+            entries.push((Glyph::Marker(shape), color, mark.label().into()));
+        }
+    }
+    entries
+}
+
+fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
     let names: Vec<String> = t.lanes.iter().map(|l| l.policy.clone()).collect();
     let losses: Vec<(f64, f64, u32, u64)> = t
         .lanes
@@ -216,15 +297,8 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize) {
         .collect();
     let bottom = lane_y(policies.saturating_sub(1));
     Plot::new(("timeline", t.user))
-        .legend(
-            Legend::default()
-                .position(Corner::RightBottom)
-                .follow_insertion_order(true)
-                .background_alpha(0.7),
-        )
         .default_x_bounds(t.x_range.0, t.x_range.1)
-        .include_y(0.6)
-        .include_y(bottom - 0.6)
+        .default_y_bounds(bottom - 0.6, 0.6)
         .allow_zoom(egui::Vec2b::new(true, false))
         .allow_drag(egui::Vec2b::new(true, false))
         .allow_scroll(egui::Vec2b::new(true, false))
@@ -259,17 +333,22 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize) {
                     .iter()
                     .find(|(x, y, _, _)| *x == position.x && *y == position.y);
                 Some(match loss {
-                    Some((_, _, n, ms)) => format!(
-                        "{n} edits lost ({} of typing)\n{}",
-                        human_ms(*ms),
-                        clock(position.x, true)
-                    ),
+                    Some((_, _, n, ms)) => {
+                        format!(
+                            "{n} edits lost ({} of typing)\n{}",
+                            rough(*ms),
+                            clock(position.x, true)
+                        )
+                    }
                     None => format!("{plot_name}\n{}", clock(position.x, true)),
                 })
             }
             HoverPosition::Elsewhere { position } => Some(clock(position.x, true)),
         })
         .show(ui, |plot| {
+            if let Some((lo, hi)) = range {
+                plot.set_plot_bounds_x(lo..=hi);
+            }
             for (kind, points) in &t.events {
                 let (shape, color) = event_style(*kind);
                 plot.points(
@@ -287,8 +366,9 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize) {
                             lane.policy.as_str(),
                             vec![[s.start, lane.y], [s.end, lane.y]],
                         )
-                        .color(policy_color(i).gamma_multiply(0.8))
-                        .width(6.0),
+                        .color(policy_color(i).gamma_multiply(0.85))
+                        .width(7.0)
+                        .allow_band(false),
                     );
                     if let Some((name, shape, color)) = end_style(s.reason) {
                         plot.points(

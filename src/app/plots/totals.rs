@@ -5,7 +5,7 @@
 use egui::{Align2, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridMark, Plot, PlotPoint, Text};
 
-use super::{amount, policy_color};
+use super::{amount, count_grid, policy_color};
 use crate::app::prepare::{PlotData, Total};
 
 const COLUMNS: usize = 5;
@@ -81,6 +81,13 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
             names.get(i as usize).map(|n| short(n)).unwrap_or_default()
         })
         .y_axis_min_width(28.0)
+        .y_grid_spacer(move |input| {
+            if is_hours {
+                egui_plot::log_grid_spacer(10)(input)
+            } else {
+                count_grid(input)
+            }
+        })
         .show(ui, |plot| {
             let chart = BarChart::new(total.kind.title(), bars).element_formatter(Box::new(
                 move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
@@ -91,7 +98,7 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
                     Text::new(
                         format!("{} value {i}", total.kind.title()),
                         PlotPoint::new(i as f64, v),
-                        RichText::new(format(v)).strong(),
+                        RichText::new(format(v)).strong().size(13.0),
                     )
                     .anchor(Align2::CENTER_BOTTOM),
                 );
