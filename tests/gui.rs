@@ -356,3 +356,53 @@ fn snapshot_main_view_light() {
     mask_timing(&mut harness);
     harness.snapshot("main_light");
 }
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct Memory(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_last_session_comes_back_with_its_unsaved_edits_and_theme() {
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Light").click();
+    settle(&mut harness);
+    let mut memory = Memory::default();
+    eframe::App::save(harness.state_mut(), &mut memory);
+
+    // The next run starts from that storage.
+    let memory: &'static Memory = Box::leak(Box::new(memory));
+    let mut again = Harness::builder()
+        .with_size(SIZE)
+        .with_max_steps(20)
+        .build_eframe(move |cc| {
+            cc.storage = Some(memory);
+            LapseApp::new(cc, Start::Restore)
+        });
+    settle(&mut again);
+    assert_eq!(text_of(&again, "Idle timeout").as_deref(), Some("1h"));
+    assert!(
+        again.state().document().is_dirty(),
+        "an untitled scenario that differs from the default is unsaved"
+    );
+    assert!(!has_label(&again, ALERT));
+    assert_eq!(
+        again.ctx.options(|o| o.theme_preference),
+        egui::ThemePreference::Light
+    );
+}

@@ -144,6 +144,9 @@ pub struct LapseApp {
     capture: Option<PathBuf>,
     screenshots: (Sender<Arc<ColorImage>>, Receiver<Arc<ColorImage>>),
     title: String,
+    /// The restored theme, applied on the first frame (after the integration
+    /// has set up the context).
+    theme_pending: bool,
 }
 
 impl LapseApp {
@@ -154,9 +157,6 @@ impl LapseApp {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
         let restored = saved.is_some();
         let state = saved.unwrap_or_default();
-        if restored {
-            ctx.set_theme(state.theme);
-        }
         style(&ctx);
         let wake = ctx.clone();
         let (worker, run_error) = match Worker::spawn(move || wake.request_repaint()) {
@@ -190,6 +190,7 @@ impl LapseApp {
             capture: None,
             screenshots: channel(),
             title: String::new(),
+            theme_pending: restored,
         };
         match start {
             Start::File(path) => app.commands.push(Command::OpenPath(path)),
@@ -208,16 +209,15 @@ impl LapseApp {
         let Ok(scenario) = Scenario::parse(&text, path.as_deref()) else {
             return;
         };
-        // What is on disk decides whether the restored scenario has unsaved edits.
-        let on_disk = path
-            .as_deref()
-            .and_then(|p| document::open(p).ok())
-            .map(|f| f.scenario);
-        let baseline = match (&path, on_disk) {
-            (_, Some(s)) => s,
-            (None, None) => scenario.clone(),
-            // The file is gone: everything restored is unsaved.
-            (Some(_), None) => fallback_scenario(),
+        // What the restored scenario is measured against for unsaved edits:
+        // its file as it is on disk, or the default for an untitled one.
+        let baseline = match &path {
+            Some(p) => match document::open(p) {
+                Ok(file) => file.scenario,
+                // The file is gone or broken: everything restored is unsaved.
+                Err(_) => fallback_scenario(),
+            },
+            None => default_file().scenario,
         };
         self.doc = Document::restored(scenario, path, baseline);
     }
@@ -878,6 +878,9 @@ impl eframe::App for LapseApp {
         self.handle_drops(&ctx);
         self.handle_close_request(&ctx);
         self.texts.begin_frame();
+        if std::mem::take(&mut self.theme_pending) {
+            ctx.set_theme(self.state.theme);
+        }
 
         let rule_problems: Vec<(String, String)> = self
             .doc

@@ -47,7 +47,7 @@ impl Tab {
 
 /// The persisted part of the app. Window size and position are persisted by
 /// eframe itself.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Persisted {
     pub theme: egui::ThemePreference,
