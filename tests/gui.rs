@@ -21,10 +21,10 @@ const SIZE: [f32; 2] = [1440.0, 900.0];
 /// the user types; the submit at 45 meets it: one logout, not while present
 /// (last action at 20), the submit and its 4 edits (10..40: 30m) lost, and the
 /// new session's warning is shown at 70 and missed at 75.
-const ALERT: &str = "alert: 1 logout (0 while present) · 1 submit and 4 edits lost (30m of typing) · warnings: 1 shown, 0 heeded, 1 missed";
+const ALERT: &str = "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 1 shown, 0 heeded, 1 missed";
 /// Under keepalive: pings keep the session alive, the submit is saved; the
 /// warning shows at 75 and is missed at 80.
-const KEEPALIVE: &str = "keepalive: 0 logouts (0 while present) · 0 submits and 0 edits lost (0s of typing) · warnings: 1 shown, 0 heeded, 1 missed";
+const KEEPALIVE: &str = "keepalive: 0 logouts, 0 while present (0 of 1 user) · 0 submits and 0 edits lost (0 users, 0s of typing) · warnings: 1 shown, 0 heeded, 1 missed";
 
 fn app(theme: egui::Theme, render: bool) -> Harness<'static, LapseApp> {
     let builder = Harness::builder()
@@ -101,7 +101,7 @@ fn changing_the_idle_timeout_changes_the_logouts_shown() {
     assert!(
         has_label(
             &harness,
-            "alert: 0 logouts (0 while present) · 0 submits and 0 edits lost (0s of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+            "alert: 0 logouts, 0 while present (0 of 1 user) · 0 submits and 0 edits lost (0 users, 0s of typing) · warnings: 1 shown, 0 heeded, 1 missed"
         ),
         "the verdict follows the edit"
     );
@@ -162,7 +162,7 @@ fn adding_and_deleting_a_policy() {
     settle(&mut harness);
     // SPEC defaults: idle 30m, refreshed by the view at 0 only, so the submit
     // at 45 meets the expiry of 30 (last action 20: not while present).
-    let new = "new policy: 1 logout (0 while present) · 1 submit and 4 edits lost (30m of typing) · warnings: 0 shown, 0 heeded, 0 missed";
+    let new = "new policy: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 0 shown, 0 heeded, 0 missed";
     assert!(has_label(&harness, new));
     assert_eq!(harness.state().document().scenario.policies.len(), 3);
     assert_eq!(text_of(&harness, "Name").as_deref(), Some("Example B"));
@@ -404,5 +404,21 @@ fn the_last_session_comes_back_with_its_unsaved_edits_and_theme() {
     assert_eq!(
         again.ctx.options(|o| o.theme_preference),
         egui::ThemePreference::Light
+    );
+}
+
+#[test]
+fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nope.ron");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lapse"))
+        .arg("gui")
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: {}: no such file\n", missing.display())
     );
 }

@@ -28,6 +28,29 @@ pub struct PlotData {
     pub most_lost_work: Vec<Option<usize>>,
     /// Every user, the ones who lost the most work under any policy first.
     pub users_by_loss: Vec<usize>,
+    /// Per policy, how many people it hit.
+    pub people: Vec<People>,
+}
+
+/// How many distinct users a policy hit, out of `users`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct People {
+    pub users: usize,
+    /// Logged out at least once while present.
+    pub logged_out_while_present: usize,
+    /// Lost at least one submit or edit.
+    pub lost_work: usize,
+}
+
+impl People {
+    pub fn of(policy: &PolicyRun) -> People {
+        let count = |hit: fn(&Metrics) -> bool| policy.per_user.iter().filter(|m| hit(m)).count();
+        People {
+            users: policy.per_user.len(),
+            logged_out_while_present: count(|m| m.logouts_while_present > 0),
+            lost_work: count(|m| m.lost_submits + m.lost_inputs > 0),
+        }
+    }
 }
 
 /// The totals shown side by side, one small chart each.
@@ -229,6 +252,7 @@ pub fn plot_data(scenario: &Scenario, run: &ScenarioRun, gaps: Arc<GapHistogram>
         by_time_of_day,
         gaps,
         most_lost_work: run.policies.iter().map(most_lost_work).collect(),
+        people: run.policies.iter().map(People::of).collect(),
         users_by_loss: users_by_loss(run),
     }
 }
@@ -375,6 +399,23 @@ mod tests {
         // Users 2 and 3 tie on typing time and edits: the first one wins.
         assert_eq!(most_lost_work(&p), Some(2));
         assert_eq!(most_lost_work(&policy(vec![metrics(0, 0)])), None);
+    }
+
+    #[test]
+    fn counts_the_people_a_policy_hit() {
+        let mut present = metrics(0, 0);
+        present.logouts_while_present = 2;
+        let mut submit = metrics(0, 0);
+        submit.lost_submits = 1;
+        let p = policy(vec![present, submit, metrics(60_000, 3), metrics(0, 0)]);
+        assert_eq!(
+            People::of(&p),
+            People {
+                users: 4,
+                logged_out_while_present: 1,
+                lost_work: 2
+            }
+        );
     }
 
     #[test]

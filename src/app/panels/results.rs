@@ -5,24 +5,41 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use crate::app::plots::{self, policy_color, rough, timeline::TimelineView};
+use crate::app::prepare::People;
 use crate::app::state::Tab;
 use crate::app::worker::Results;
 use crate::engine::Metrics;
 
 /// The headline for one policy, in pieces; `true` marks what matters most
 /// (people logged out while there, work lost), drawn in bold.
-fn verdict_parts(name: &str, m: &Metrics) -> Vec<(String, bool)> {
+fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)> {
     let n = |v: u64, one: &str, many: &str| format!("{v} {}", if v == 1 { one } else { many });
+    let users = |v: usize| {
+        if v == 1 {
+            "1 user".to_string()
+        } else {
+            format!("{v} users")
+        }
+    };
     vec![
         (format!("{name}: "), true),
-        (format!("{} (", n(m.logouts, "logout", "logouts")), false),
-        (format!("{} while present", m.logouts_while_present), true),
-        (") · ".into(), false),
+        (format!("{}, ", n(m.logouts, "logout", "logouts")), false),
         (
             format!(
-                "{} and {} lost ({} of typing)",
+                "{} while present ({} of {})",
+                m.logouts_while_present,
+                people.logged_out_while_present,
+                users(people.users)
+            ),
+            true,
+        ),
+        (" · ".into(), false),
+        (
+            format!(
+                "{} and {} lost ({}, {} of typing)",
                 n(m.lost_submits, "submit", "submits"),
                 n(m.lost_inputs, "edit", "edits"),
+                users(people.lost_work),
                 rough(m.lost_edit_ms)
             ),
             true,
@@ -39,14 +56,17 @@ fn verdict_parts(name: &str, m: &Metrics) -> Vec<(String, bool)> {
 
 /// The headline for one policy as plain text (what screen readers read).
 #[cfg(test)]
-fn verdict(name: &str, m: &Metrics) -> String {
-    verdict_parts(name, m).into_iter().map(|(s, _)| s).collect()
+fn verdict(name: &str, m: &Metrics, people: &People) -> String {
+    verdict_parts(name, m, people)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
 }
 
-fn verdict_job(ui: &Ui, name: &str, m: &Metrics) -> egui::text::LayoutJob {
+fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text::LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
-    for (text, strong) in verdict_parts(name, m) {
+    for (text, strong) in verdict_parts(name, m, people) {
         let color = if strong {
             ui.visuals().strong_text_color()
         } else {
@@ -79,7 +99,8 @@ pub fn ui(
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
-            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics)).wrap());
+            let people = results.plots.people.get(i).copied().unwrap_or_default();
+            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people)).wrap());
         });
     }
     ui.add_space(4.0);
@@ -148,9 +169,14 @@ mod tests {
             lost_edit_ms: 1_800_000,
             ..Metrics::default()
         };
+        let people = People {
+            users: 1,
+            logged_out_while_present: 0,
+            lost_work: 1,
+        };
         assert_eq!(
-            verdict("alert", &m),
-            "alert: 1 logout (0 while present) · 1 submit and 4 edits lost (30m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+            verdict("alert", &m, &people),
+            "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
         );
     }
 }

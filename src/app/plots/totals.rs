@@ -31,7 +31,11 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
     let is_hours = total.kind.is_hours();
     let format = move |v: f64| {
         if is_hours {
-            format!("{v:.1} h")
+            if v >= 100.0 {
+                format!("{v:.0} h")
+            } else {
+                format!("{v:.1} h")
+            }
         } else {
             amount(v)
         }
