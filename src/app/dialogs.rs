@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
 
 use super::command::Command;
 
@@ -23,7 +24,7 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    fn title(&self) -> &'static str {
+    pub fn title(&self) -> &'static str {
         match self {
             Purpose::Open => "Open a scenario",
             Purpose::SaveAs { .. } => "Save the scenario as",
@@ -64,7 +65,14 @@ impl Purpose {
 pub struct Pending {
     pub purpose: Purpose,
     answer: Receiver<Option<PathBuf>>,
+    opened: Instant,
+    /// Where the dialog started and the name it suggested, for the fallback.
+    pub suggestion: PathBuf,
 }
+
+/// No person cancels a dialog this fast: a "no file" answer sooner than this
+/// means no dialog could open (no desktop portal, no zenity).
+const TOO_FAST: Duration = Duration::from_millis(300);
 
 impl Pending {
     /// `Some(answer)` once the dialog closed (`None` inside: cancelled).
@@ -74,6 +82,11 @@ impl Pending {
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(None),
         }
+    }
+
+    /// Whether a "no file" answer means the dialog never opened.
+    pub fn failed_to_open(&self) -> bool {
+        self.opened.elapsed() < TOO_FAST
     }
 }
 
@@ -94,6 +107,10 @@ pub fn open(
     if let Some(name) = name {
         dialog = dialog.set_file_name(name);
     }
+    let suggestion = folder
+        .unwrap_or(Path::new(""))
+        .join(name.unwrap_or_default());
+    let suggestion = std::path::absolute(&suggestion).unwrap_or(suggestion);
     let saves = purpose.saves();
     let run = move || {
         let answer = if saves {
@@ -116,5 +133,10 @@ pub fn open(
     } else {
         let _ = tx.send(run());
     }
-    Pending { purpose, answer }
+    Pending {
+        purpose,
+        answer,
+        opened: Instant::now(),
+        suggestion,
+    }
 }

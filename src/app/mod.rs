@@ -111,6 +111,14 @@ pub fn run(start: Start) -> Result<(), String> {
     .map_err(|e| e.to_string())
 }
 
+/// A file path typed in the window, when no native dialog could open.
+struct PathPrompt {
+    purpose: dialogs::Purpose,
+    text: String,
+    /// The field got the keyboard focus once.
+    focused: bool,
+}
+
 /// What the unsaved-changes guard is holding back.
 struct Guard {
     command: Command,
@@ -134,6 +142,7 @@ pub struct LapseApp {
     commands: Vec<Command>,
     guard: Option<Guard>,
     dialog: Option<dialogs::Pending>,
+    path_prompt: Option<PathPrompt>,
     /// The window may close (the user saved or chose to discard).
     allow_close: bool,
     /// The user discarded their edits on quitting: do not restore them.
@@ -183,6 +192,7 @@ impl LapseApp {
             commands: Vec::new(),
             guard: None,
             dialog: None,
+            path_prompt: None,
             allow_close: false,
             discarded: false,
             timeline: TimelineView::default(),
@@ -298,11 +308,64 @@ impl LapseApp {
             Some(pending) => pending.poll(),
             None => return,
         };
-        if let Some(answer) = answer
-            && let Some(pending) = self.dialog.take()
-            && let Some(path) = answer
+        let (Some(answer), Some(pending)) = (answer, self.dialog.take()) else {
+            return;
+        };
+        match answer {
+            Some(path) => self.commands.push(pending.purpose.command(path)),
+            // No native dialog on this desktop: ask for the path in the window.
+            None if pending.failed_to_open() => {
+                self.path_prompt = Some(PathPrompt {
+                    text: pending.suggestion.display().to_string(),
+                    purpose: pending.purpose,
+                    focused: false,
+                });
+            }
+            None => {}
+        }
+    }
+
+    /// The fallback for a file dialog that could not open: type the path.
+    fn path_prompt_modal(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = &mut self.path_prompt else {
+            return;
+        };
+        let mut choice = None;
+        let modal = egui::Modal::new(Id::unique("path-prompt")).show(ctx, |ui| {
+            ui.set_min_width(460.0);
+            ui.heading(prompt.purpose.title());
+            ui.label("No file dialog is available on this desktop; type the file's path.");
+            ui.horizontal(|ui| {
+                let label = ui.label("File");
+                let response = ui
+                    .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(380.0))
+                    .labelled_by(label.id);
+                if !std::mem::replace(&mut prompt.focused, true) {
+                    response.request_focus();
+                }
+                if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    choice = Some(true);
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("OK").clicked() {
+                    choice = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(false);
+                }
+            });
+        });
+        if modal.should_close() && choice.is_none() {
+            choice = Some(false);
+        }
+        if let Some(ok) = choice
+            && let Some(prompt) = self.path_prompt.take()
+            && ok
+            && !prompt.text.trim().is_empty()
         {
-            self.commands.push(pending.purpose.command(path));
+            let path = PathBuf::from(prompt.text.trim());
+            self.commands.push(prompt.purpose.command(path));
         }
     }
 
@@ -978,6 +1041,7 @@ impl eframe::App for LapseApp {
         self.results_rect = Some(central.response.rect);
 
         self.guard_modal(&ctx);
+        self.path_prompt_modal(&ctx);
         if self.capture.is_none() {
             self.toasts.ui(&ctx);
         }
