@@ -422,3 +422,42 @@ fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
         format!("error: {}: no such file\n", missing.display())
     );
 }
+
+#[test]
+fn every_view_opens_with_every_input_named() {
+    let mut harness = app(egui::Theme::Dark, false);
+    // `run` (inside `settle`) checks that every input has an accessible name.
+    for tab in ["Over time", "User timeline", "Idle gaps", "All metrics", "Totals"] {
+        harness.get_by_label(tab).click();
+        settle(&mut harness);
+    }
+    harness.get_by_label("Over time").click();
+    settle(&mut harness);
+    harness.get_by_label("Folded into one day").click();
+    settle(&mut harness);
+    assert!(has_label(&harness, "Logouts (while present) per 15m"));
+
+    harness.get_by_label("User timeline").click();
+    settle(&mut harness);
+    // Example B's only user, ana, lost 4 edits under the alert.
+    harness
+        .get_by_label("Jump to the user who lost the most work")
+        .click();
+    settle(&mut harness);
+    assert!(has_label(
+        &harness,
+        "alert: 1 logout (0 while present) · 1 lost submit · 4 lost edits (30m of typing) · warnings 1 shown, 1 missed"
+    ));
+    harness.get_by_label("Day 1").click();
+    settle(&mut harness);
+
+    harness.get_by_label("Idle gaps").click();
+    settle(&mut harness);
+    // ana's actions at 0, 10, 20, 30, 40, 45 minutes: five pauses, one of
+    // them (40 to 45) 5 minutes, the others 10; none reaches 30 minutes.
+    assert!(has_label(&harness, "5 pauses between a user's consecutive actions."));
+    assert!(has_label(
+        &harness,
+        "alert: 0.0% of pauses last at least the idle timeout (30m); 0.0% reach the warning (25m)"
+    ));
+}
