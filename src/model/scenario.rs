@@ -205,16 +205,17 @@ impl ScenarioFile {
             Population::Trace { path } => {
                 let resolved = self.base_dir().join(path);
                 if !resolved.is_file() {
-                    return Err(self.population_problem(format!(
-                        "trace file {:?} {} (looked for {})",
-                        path.display().to_string(),
-                        if resolved.is_dir() {
-                            "is a directory"
-                        } else {
-                            "does not exist"
-                        },
-                        resolved.display()
-                    )));
+                    let problem = if resolved.is_dir() {
+                        "is a directory"
+                    } else {
+                        "does not exist"
+                    };
+                    let mut message =
+                        format!("trace file {:?} {problem}", path.display().to_string());
+                    if resolved != *path {
+                        message += &format!(" (looked for {})", resolved.display());
+                    }
+                    return Err(self.population_problem(message));
                 }
                 Trace::load(&resolved)
             }
@@ -224,8 +225,11 @@ impl ScenarioFile {
     fn population_problem(&self, message: String) -> Diagnostics {
         let mut d = Diagnostic::new(message);
         d.file = self.path.clone();
-        let at = locate(&self.source, &[Seg::Field("population"), Seg::Index(0)])
-            .or_else(|| locate(&self.source, &[Seg::Field("population")]));
+        let at = locate(
+            &self.source,
+            &[Seg::Field("population"), Seg::Field("path")],
+        )
+        .or_else(|| locate(&self.source, &[Seg::Field("population")]));
         if let Some((line, col)) = at {
             d = d.at(line, Some(col));
         }

@@ -135,7 +135,7 @@ impl Trace {
     pub fn user_events(&self, user: usize) -> &[Event] {
         &self.events[self.offsets[user]..self.offsets[user + 1]]
     }
-    pub fn users(&self) -> impl Iterator<Item = (&str, &[Event])> {
+    pub fn users(&self) -> impl DoubleEndedIterator<Item = (&str, &[Event])> + ExactSizeIterator {
         (0..self.num_users()).map(|u| (self.user_name(u), self.user_events(u)))
     }
     /// The time of the last event, if any.
