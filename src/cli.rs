@@ -29,6 +29,18 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Measure the engine's speed and memory on this machine.
+    Bench {
+        /// Users in the benchmark population.
+        #[arg(long, default_value_t = 1000)]
+        users: usize,
+        /// Days in the benchmark population.
+        #[arg(long, default_value_t = 5)]
+        days: u64,
+        /// Runs of each measurement (the best is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +118,10 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Bench { users, days, runs }) => {
+            println!("{}", crate::bench::run_bench(users, days, runs));
+            Ok(())
+        }
     }
 }
 
