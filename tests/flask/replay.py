@@ -16,7 +16,23 @@ The clock is frozen (freezegun) and moved to each event's instant: trace time 0
 is EPOCH below. Users are replayed interleaved, in time order (equal instants
 keep file order), each with a browser of its own: a cookie jar, one page, and
 the page's CSRF token and unsaved edits. Flask is never told what a trace event
-means; it only sees the HTTP requests a browser would send for it.
+means; it only sees the HTTP requests a browser would send for it:
+view GET /page; request GET /api (a script's call); submit POST /submit (the
+page's script posts the form with the page's CSRF token); input and activity
+nothing (input adds an unsaved edit to the page); close drops the page and
+every cookie without Expires. A request redirected to /login is a bounce: the
+user logs in (ticking "remember me" when the form has it) and the page reloads.
+
+How each count is observed (SPEC sections 3 and 5):
+- logins: the driver types the password; it does so only when bounced.
+- logouts: at such a login, when the user had a session before and has not
+  closed a browser holding a browser-session cookie since it began (see
+  Browser.explicit_login).
+- silent_relogins: Flask-Login restored the user from the remember cookie
+  (the app's X-Lapse-Restored header).
+- submits, saved_submits, lost_submits, csrf_failures: see Browser.submit.
+- lost_inputs, lost_edit_ms: the page's edits when a submit is not saved or a
+  request bounces; a user's own view or close discards them uncounted.
 """
 
 import json
