@@ -29,6 +29,8 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Turn web-server access logs into a trace and summarise the idle gaps.
+    Import(crate::import::command::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +108,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),
     }
 }
 
