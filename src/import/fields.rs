@@ -246,8 +246,8 @@ impl JsonlLog {
         self.value = match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Object(map)) => map,
             Ok(_) => return Err("expected a JSON object {...}".into()),
-            Err(e) if e.is_eof() => return Err(format!("truncated line: {e}")),
-            Err(e) => return Err(format!("invalid JSON: {e}")),
+            Err(e) if e.is_eof() => return Err(format!("truncated line: {}", json_error(&e))),
+            Err(e) => return Err(format!("invalid JSON: {}", json_error(&e))),
         };
         let v = &self.value;
         let text_of = |name: &str| -> Result<Option<&str>, String> {
@@ -323,6 +323,15 @@ impl JsonlLog {
             key_field: has_key.then_some(self.key_text.as_bytes()),
             shape: Shape::Jsonl,
         })
+    }
+}
+
+/// serde_json's message without "at line 1" (the log's line is named already).
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => format!("{} (column {})", &text[..at], e.column()),
+        None => text,
     }
 }
 

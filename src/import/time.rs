@@ -194,7 +194,7 @@ pub fn parse_clf(text: &[u8]) -> Result<Stamp, &'static str> {
 pub fn parse_iso(text: &str) -> Result<Stamp, &'static str> {
     const BAD: &str = "bad date: expected yyyy-mm-ddTHH:MM:SS with Z or an offset like +02:00";
     let b = text.trim().as_bytes();
-    if b.len() < 20
+    if b.len() < 19
         || b[4] != b'-'
         || b[7] != b'-'
         || !matches!(b[10], b'T' | b't' | b' ')
@@ -224,6 +224,7 @@ pub fn parse_iso(text: &str) -> Result<Stamp, &'static str> {
         rest = &frac[len..];
     }
     let offset_min = match rest {
+        b"" => return Err("bad date: no UTC offset (add Z or one like +02:00 after the time)"),
         b"Z" | b"z" => 0,
         _ => offset(rest, rest.len() == 6)
             .ok_or("bad date: expected Z or a UTC offset like +02:00 after the time")?,
@@ -363,7 +364,10 @@ mod tests {
         assert_eq!((f.utc_ms, f.offset_min), (base + 256, 120));
         let n = parse_iso("2015-05-17T09:05:03-0100").expect("valid");
         assert_eq!((n.utc_ms, n.offset_min), (base, -60));
-        assert!(parse_iso("2015-05-17T10:05:03").is_err(), "no offset");
+        assert_eq!(
+            parse_iso("2015-05-17T10:05:03"),
+            Err("bad date: no UTC offset (add Z or one like +02:00 after the time)")
+        );
         assert!(parse_iso("2015-13-17T10:05:03Z").is_err());
     }
 
