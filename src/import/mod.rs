@@ -39,6 +39,8 @@ use time::Stamp;
 
 /// How many malformed lines the summary names.
 pub const MALFORMED_SHOWN: usize = 5;
+/// Longer lines are malformed (and never held in memory whole).
+pub const MAX_LINE: usize = 1 << 20;
 
 /// The log format of every input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -128,12 +130,12 @@ impl LineParser {
 
 impl Importer {
     pub fn new(options: ImportOptions) -> Result<Importer, Diagnostic> {
-        if let UserKey::Field(name) = &options.user_key {
-            if !matches!(options.format, LogFormat::Csv | LogFormat::Jsonl) {
-                return Err(Diagnostic::new(format!(
-                    "--user-key field:{name} needs --format csv or jsonl (combined and common logs have no named fields; use match:REGEX)"
-                )));
-            }
+        if let UserKey::Field(name) = &options.user_key
+            && !matches!(options.format, LogFormat::Csv | LogFormat::Jsonl)
+        {
+            return Err(Diagnostic::new(format!(
+                "--user-key field:{name} needs --format csv or jsonl (combined and common logs have no named fields; use match:REGEX)"
+            )));
         }
         let left_out = LeftOut {
             crawler_lines: options.bots.is_some().then_some(0),
@@ -209,8 +211,7 @@ impl Importer {
             gzip: false,
         };
         loop {
-            buf.clear();
-            let n = input.read_until(b'\n', &mut buf).map_err(|e| {
+            let (n, whole) = read_line(&mut input, &mut buf, MAX_LINE).map_err(|e| {
                 Diagnostic::in_file(source, format!("cannot read the log: {e}"))
                     .at(report.lines as usize + 1, None)
             })?;
@@ -219,12 +220,23 @@ impl Importer {
             }
             report.lines += 1;
             report.bytes += n as u64;
-            let line = trim_line_end(&buf);
+            let at = (source, report.lines);
+            if !whole {
+                self.malformed(
+                    at,
+                    format!("line longer than {} KiB: not a log line", MAX_LINE >> 10),
+                )?;
+                continue;
+            }
+            let mut line = trim_line_end(&buf);
+            if report.lines == 1 {
+                // A byte-order mark, as some Windows tools write before a CSV header.
+                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+            }
             if line.trim_ascii().is_empty() {
                 self.left_out.blank += 1;
                 continue;
             }
-            let at = (source, report.lines);
             let record = match &mut parser {
                 LineParser::Clf(expect) => {
                     clf::parse(line, *expect).map_err(|e| hint(e, line, *expect))
@@ -265,20 +277,20 @@ impl Importer {
     /// Files one parsed request: dropped, counted, or kept as an event.
     fn take(&mut self, line: &[u8], record: &Record<'_>) -> Result<(), Diagnostics> {
         self.shapes[record.shape as usize] += 1;
-        if let (Some(bots), Some(agent)) = (&self.options.bots, record.agent) {
-            if bots.is_match(agent) {
-                if let Some(n) = &mut self.left_out.crawler_lines {
-                    *n += 1;
-                }
-                if self
-                    .options
-                    .user_key
-                    .extract(line, record, &mut self.key_buf)
-                {
-                    self.crawlers.intern(&self.key_buf);
-                }
-                return Ok(());
+        if let (Some(bots), Some(agent)) = (&self.options.bots, record.agent)
+            && bots.is_match(agent)
+        {
+            if let Some(n) = &mut self.left_out.crawler_lines {
+                *n += 1;
             }
+            if self
+                .options
+                .user_key
+                .extract(line, record, &mut self.key_buf)
+            {
+                self.crawlers.intern(&self.key_buf);
+            }
+            return Ok(());
         }
         let kind = match self.options.mapping.classify(record) {
             Class::Event(kind) => kind,
@@ -442,6 +454,45 @@ pub fn fold_page_loads(run: &[Event], window: u64, kept: &mut Vec<Event>) -> u64
     folded
 }
 
+/// Reads one line (with its `\n`) into `buf`, keeping at most `max` bytes of
+/// it: a file with no line breaks (a binary given by mistake) must not be
+/// read into memory whole. Returns the bytes consumed (0 at the end) and
+/// whether the line fitted.
+fn read_line(
+    input: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    buf.clear();
+    let mut consumed = 0;
+    let mut whole = true;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((consumed, whole));
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if whole && buf.len() + take <= max {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            whole = false;
+            buf.clear();
+        }
+        input.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, whole));
+        }
+    }
+}
+
 fn trim_line_end(buf: &[u8]) -> &[u8] {
     let line = buf.strip_suffix(b"\n").unwrap_or(buf);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -499,6 +550,59 @@ mod tests {
             fold_page_loads(&run, 0, &mut kept),
             0,
             "a zero window folds nothing"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_an_overlong_line() {
+        let options = ImportOptions {
+            format: LogFormat::Csv,
+            key_output: KeyOutput::Raw,
+            ..ImportOptions::default()
+        };
+        let mut importer = Importer::new(options).expect("valid options");
+        let mut text =
+            b"\xef\xbb\xbftime,addr,method,path\n2015-05-17T10:00:00Z,1.2.3.4,GET,/\n".to_vec();
+        text.extend(vec![b'x'; MAX_LINE + 1]);
+        text.extend(b"\n2015-05-17T10:10:00Z,1.2.3.4,GET,/b\n");
+        importer.read(&text[..], Path::new("t.csv")).expect("reads");
+        let import = importer.finish();
+        assert_eq!(import.summary.left_out.malformed, 1);
+        assert_eq!(
+            import.summary.first_malformed[0].to_string(),
+            "t.csv:3: line longer than 1024 KiB: not a log line"
+        );
+        let events: Vec<u64> = import
+            .trace
+            .user_events(0)
+            .iter()
+            .map(|e| e.time())
+            .collect();
+        assert_eq!(events, [36_000_000, 36_600_000]);
+    }
+
+    #[test]
+    fn lines_are_read_with_a_bound() {
+        let text = b"short\nlonger line\n\nlast without break";
+        // A reader that hands out 3 bytes at a time, to cross chunk borders.
+        let mut input = BufReader::with_capacity(3, &text[..]);
+        let mut buf = Vec::new();
+        let mut lines = Vec::new();
+        loop {
+            let (n, whole) = read_line(&mut input, &mut buf, 8).expect("in memory");
+            if n == 0 {
+                break;
+            }
+            lines.push((n, whole, String::from_utf8(buf.clone()).expect("utf8")));
+        }
+        assert_eq!(
+            lines,
+            [
+                (6, true, "short\n".to_string()),
+                (12, false, String::new()),
+                (1, true, "\n".to_string()),
+                (18, false, String::new()),
+            ]
         );
     }
 
