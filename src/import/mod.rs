@@ -48,9 +48,13 @@ pub enum LogFormat {
     /// Combined or common, line by line.
     #[default]
     Auto,
+    /// Apache/nginx combined: common plus "referer" "user agent".
     Combined,
+    /// The Common Log Format, no user agent.
     Common,
+    /// A header naming the columns (time, addr, method, path, agent, ...).
     Csv,
+    /// One JSON object a line, with the csv column names as fields.
     Jsonl,
 }
 
@@ -351,7 +355,7 @@ impl Importer {
         let mut builder = TraceBuilder::default();
         let mut counts = KindCounts::default();
         let mut window_folded = 0;
-        let mut gaps = Vec::new();
+        let mut gaps = Vec::with_capacity(grouped.len());
         let mut last_utc = i64::MIN;
         let mut kept = Vec::new();
         for (user, key) in keys.iter().enumerate() {

@@ -361,4 +361,28 @@ mod tests {
         );
         assert_eq!(Gaps::default().empirical(), None);
     }
+
+    /// The text reads back as RON with the rules of COMMON.md: probabilities
+    /// strictly increasing from 0.0 to 1.0, durations non-decreasing.
+    #[test]
+    fn empirical_reads_back_as_ron() {
+        #[derive(serde::Deserialize)]
+        struct Empirical {
+            quantiles: Vec<(f64, crate::model::duration::Dur)>,
+        }
+        let g = Gaps::new((0..1000).map(|i| i * i * 37).collect());
+        let text = g.empirical().expect("gaps");
+        let e: Empirical = ron::from_str(&text).expect("valid RON");
+        let first = e.quantiles.first().map(|q| q.0);
+        let last = e.quantiles.last().map(|q| q.0);
+        assert_eq!((first, last), (Some(0.0), Some(1.0)));
+        for pair in e.quantiles.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{text}");
+            assert!(pair[0].1 <= pair[1].1, "{text}");
+        }
+        assert_eq!(
+            e.quantiles[7],
+            (0.5, crate::model::duration::Dur(499 * 499 * 37))
+        );
+    }
 }
