@@ -41,6 +41,8 @@ pub enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Turn web-server access logs into a trace and summarise the idle gaps.
+    Import(crate::import::command::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +124,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
             println!("{}", crate::bench::run_bench(users, days, runs));
             Ok(())
         }
+        Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),
     }
 }
 

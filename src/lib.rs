@@ -8,4 +8,5 @@ pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod fsio;
+pub mod import;
 pub mod model;
