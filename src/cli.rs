@@ -29,6 +29,14 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Generate the scenario's population from its profiles; write the trace as CSV.
+    Generate {
+        /// The scenario file (.ron) with `population: Generated([...])`.
+        scenario: PathBuf,
+        /// Write the trace to this file instead of standard output.
+        #[arg(long, value_name = "CSV")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +114,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Generate { scenario, out }) => generate(&scenario, out.as_deref()),
     }
 }
 
@@ -150,6 +159,27 @@ fn validate(path: &Path) -> Result<(), Failure> {
     let file = Scenario::load(path)?;
     file.load_population()?;
     println!("ok");
+    Ok(())
+}
+
+fn generate(path: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    let file = Scenario::load(path)?;
+    let trace = crate::generate::generate_file(&file)?;
+    match out {
+        Some(out) => {
+            write_atomically(out, |w| trace.write_csv(w))?;
+            eprintln!(
+                "wrote {} users, {} events to {}",
+                trace.num_users(),
+                trace.num_events(),
+                out.display()
+            );
+        }
+        // A closed pipe (`| head`) is not an error worth reporting.
+        None => {
+            let _ = trace.write_csv(std::io::stdout().lock());
+        }
+    }
     Ok(())
 }
 

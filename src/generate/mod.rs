@@ -20,9 +20,9 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::locate::{FieldPath, Seg};
+use crate::model::locate::{FieldPath, Seg, locate};
 use crate::model::trace::TraceBuilder;
-use crate::model::{Dur, Event, Population, Scenario, Trace};
+use crate::model::{Diagnostic, Diagnostics, Dur, Event, Population, Scenario, ScenarioFile, Trace};
 
 pub use dist::{Count, Dist, Real, Sampler};
 pub use profile::{Break, EndOfDay, Profile, Task, Weekday};
@@ -82,6 +82,23 @@ impl fmt::Display for GenerateError {
 }
 
 impl std::error::Error for GenerateError {}
+
+impl GenerateError {
+    /// As a diagnostic naming the file, line and column of the field to blame.
+    pub fn located(self, file: &ScenarioFile) -> Diagnostics {
+        let mut d = Diagnostic::new(self.message);
+        d.file = file.path.clone();
+        if let Some((line, column)) = locate(&file.source, &self.at) {
+            d = d.at(line, Some(column));
+        }
+        d.into()
+    }
+}
+
+/// [`generate`] for a loaded scenario file, with located messages.
+pub fn generate_file(file: &ScenarioFile) -> Result<Trace, Diagnostics> {
+    generate(&file.scenario).map_err(|e| e.located(file))
+}
 
 /// The rules on profiles and generated populations, each with the path of the
 /// field that breaks it. Part of [`Scenario::rule_breaks`].

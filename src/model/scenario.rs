@@ -226,14 +226,7 @@ impl ScenarioFile {
                 }
                 Trace::load(&resolved)
             }
-            Population::Generated(_) => crate::generate::generate(&self.scenario).map_err(|e| {
-                let mut d = Diagnostic::new(e.message);
-                d.file = self.path.clone();
-                if let Some((line, col)) = locate(&self.source, &e.at) {
-                    d = d.at(line, Some(col));
-                }
-                d.into()
-            }),
+            Population::Generated(_) => crate::generate::generate_file(self),
         }
     }
 
