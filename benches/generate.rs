@@ -28,7 +28,11 @@ fn generation(c: &mut Criterion) {
     let mut group = c.benchmark_group("generate");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
-    for name in ["seed-article.ron", "call-center.ron", "hospital-shared-workstation.ron"] {
+    for name in [
+        "seed-article.ron",
+        "call-center.ron",
+        "hospital-shared-workstation.ron",
+    ] {
         let s = scenario(name);
         let events = one_core
             .install(|| generate(&s))

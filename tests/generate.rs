@@ -226,7 +226,10 @@ fn mixture_gaps_take_each_part_by_weight() {
         "25d",
     );
     assert!(gaps.len() >= 100_000);
-    assert!(gaps.iter().all(|&g| g <= 10_000.0 || (20_000.0..=30_000.0).contains(&g)));
+    assert!(
+        gaps.iter()
+            .all(|&g| g <= 10_000.0 || (20_000.0..=30_000.0).contains(&g))
+    );
     for (x, p) in [(5_000.0, 0.25), (15_000.0, 0.5), (25_000.0, 0.75)] {
         let got = ecdf(&gaps, x);
         assert!((got - p).abs() < 0.01, "F({x}) = {got}, expected {p}");
@@ -269,7 +272,11 @@ fn only_worked_days_and_hours_have_events_and_the_browser_closes_at_leaving() {
         let expected: Vec<u64> = working_days.iter().map(|d| d * DAY + 17 * HOUR).collect();
         assert_eq!(closes, expected, "{name}");
         for &close in &closes {
-            assert!(events.iter().all(|e| e.time() <= close || e.time() >= close + 16 * HOUR));
+            assert!(
+                events
+                    .iter()
+                    .all(|e| e.time() <= close || e.time() >= close + 16 * HOUR)
+            );
         }
     }
 }
@@ -399,7 +406,10 @@ fn closing_the_browser_abandons_the_task() {
         .copied()
         .collect();
     assert_eq!(day1[..2], [(at(1, 9, 10), View), (at(1, 9, 20), Input)]);
-    assert!(events.iter().all(|&(_, k)| k != Submit), "no form is finished in a day");
+    assert!(
+        events.iter().all(|&(_, k)| k != Submit),
+        "no form is finished in a day"
+    );
 }
 
 #[test]
@@ -429,7 +439,10 @@ fn events_are_in_time_order_and_below_the_horizon() {
     ));
     let horizon = 3 * DAY + 12 * HOUR;
     for (name, events) in t.users() {
-        assert!(events.windows(2).all(|w| w[0].time() <= w[1].time()), "{name}");
+        assert!(
+            events.windows(2).all(|w| w[0].time() <= w[1].time()),
+            "{name}"
+        );
         assert!(events.iter().all(|e| e.time() < horizon), "{name}");
     }
 }
@@ -582,7 +595,9 @@ fn a_billion_users_is_a_clear_error() {
 )"#;
     assert_eq!(
         problems(text),
-        ["s.ron:5:5: the groups add up to 1000000000 users; a generated population may have at most 1000000"]
+        [
+            "s.ron:5:5: the groups add up to 1000000000 users; a generated population may have at most 1000000"
+        ]
     );
 }
 

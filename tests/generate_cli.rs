@@ -61,8 +61,7 @@ fn run_on_the_generated_population_equals_run_on_its_csv() {
     assert!(generated.status.success(), "{}", text(&generated.stderr));
     assert!(replayed.status.success(), "{}", text(&replayed.stderr));
     assert_eq!(text(&generated.stdout), text(&replayed.stdout));
-    let json: serde_json::Value =
-        serde_json::from_slice(&generated.stdout).expect("JSON output");
+    let json: serde_json::Value = serde_json::from_slice(&generated.stdout).expect("JSON output");
     assert_eq!(json["users"], 50);
     assert_eq!(json["policies"].as_array().map(Vec::len), Some(3));
 }
@@ -76,7 +75,10 @@ fn generate_writes_the_canonical_csv_to_standard_output() {
     let csv = dir.path().join("trace.csv");
     let to_file = lapse(&["generate", &scenario, "--out", &csv.to_string_lossy()]);
     assert!(to_file.status.success());
-    assert_eq!(to_stdout.stdout, std::fs::read(&csv).expect("the trace file"));
+    assert_eq!(
+        to_stdout.stdout,
+        std::fs::read(&csv).expect("the trace file")
+    );
 
     let stdout = text(&to_stdout.stdout);
     let mut lines = stdout.lines();
@@ -109,14 +111,19 @@ fn a_broken_profile_leaves_no_output_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let scenario = write_scenario(
         dir.path(),
-        &SCENARIO.replace(r#"(profile: "writer", users: 10)"#, r#"(profile: "writter", users: 10)"#),
+        &SCENARIO.replace(
+            r#"(profile: "writer", users: 10)"#,
+            r#"(profile: "writter", users: 10)"#,
+        ),
     );
     let csv = dir.path().join("trace.csv");
     let out = lapse(&["generate", &scenario, "--out", &csv.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with(&format!("error: {scenario}:10:61: unknown profile \"writter\"")),
+        stderr.starts_with(&format!(
+            "error: {scenario}:10:61: unknown profile \"writter\""
+        )),
         "{stderr}"
     );
     assert!(!csv.exists());

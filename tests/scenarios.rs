@@ -30,7 +30,7 @@ fn run(name: &str) -> ScenarioRun {
 fn by_policy(run: &ScenarioRun) -> BTreeMap<String, Metrics> {
     run.policies
         .iter()
-        .map(|p| (p.name.clone(), p.metrics.clone()))
+        .map(|p| (p.name.clone(), p.metrics))
         .collect()
 }
 
@@ -103,7 +103,10 @@ fn flask_defaults_trade_logins_for_exposure() {
 fn the_cms_loses_long_articles_to_the_csrf_limit_and_the_fixes_keep_them() {
     let r = by_policy(&run("long-form-cms.ron"));
     let default = &r["Flask-WTF default (1h)"];
-    assert!(default.csrf_failures > 0 && default.lost_inputs > 0, "{default:?}");
+    assert!(
+        default.csrf_failures > 0 && default.lost_inputs > 0,
+        "{default:?}"
+    );
     assert_eq!(default.logouts, 0, "the session itself never expires");
     let no_limit = &r["no CSRF time limit"];
     assert_eq!((no_limit.csrf_failures, no_limit.lost_inputs), (0, 0));

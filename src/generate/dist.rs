@@ -8,9 +8,9 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use rand::{Rng, RngExt as _};
 use rand::distr::weighted::WeightedIndex;
 use rand::distr::{Distribution, Uniform};
+use rand::{Rng, RngExt as _};
 use rand_distr::{Exp, LogNormal, Normal, Pareto, Weibull};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,9 @@ impl fmt::Display for Real {
 }
 
 /// How many of something: edits in a form, pages in a visit.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Count(pub u32);
 
@@ -150,14 +152,20 @@ impl<Q: Quantity> Dist<Q> {
         };
         let finite_positive = |push: &mut dyn FnMut(&'static str, String), field, v: Real| {
             if !(v.0.is_finite() && v.0 > 0.0) {
-                push(field, format!("{field} must be a number more than 0, found {v}"));
+                push(
+                    field,
+                    format!("{field} must be a number more than 0, found {v}"),
+                );
             }
         };
         match self {
             Dist::Constant(_) | Dist::Normal { .. } => {}
             Dist::Uniform { min, max } => {
                 if min > max {
-                    push("max", format!("max ({max}) must not be less than min ({min})"));
+                    push(
+                        "max",
+                        format!("max ({max}) must not be less than min ({min})"),
+                    );
                 }
             }
             Dist::LogNormal { median, sigma, .. } => {
@@ -191,7 +199,9 @@ impl<Q: Quantity> Dist<Q> {
                         path.push(Seg::Index(0));
                         out.push((
                             path,
-                            format!("a Mixture weight must be a number of at least 0, found {weight}"),
+                            format!(
+                                "a Mixture weight must be a number of at least 0, found {weight}"
+                            ),
                         ));
                     } else {
                         total += weight.0;
@@ -241,7 +251,8 @@ impl<Q: Quantity> Dist<Q> {
                 }
                 // Half a unit either side, so that rounding makes each whole
                 // value from min to max equally likely.
-                let uniform = Uniform::new(min.units() - 0.5, max.units() + 0.5).map_err(|e| bad(&e))?;
+                let uniform =
+                    Uniform::new(min.units() - 0.5, max.units() + 0.5).map_err(|e| bad(&e))?;
                 return Ok(Sampler {
                     kind: Kind::Uniform(uniform),
                     floor: min.units(),
@@ -264,7 +275,8 @@ impl<Q: Quantity> Dist<Q> {
                 if median.units() <= 0.0 {
                     return Err("median must be more than 0".into());
                 }
-                let log_normal = LogNormal::new(median.units().ln(), sigma.0).map_err(|e| bad(&e))?;
+                let log_normal =
+                    LogNormal::new(median.units().ln(), sigma.0).map_err(|e| bad(&e))?;
                 return Ok(Sampler::with_cap(Kind::LogNormal(log_normal), cap(c)));
             }
             Dist::Exponential { mean, cap: c } => {
@@ -317,7 +329,8 @@ fn empirical_problems<Q: Quantity>(
     quantiles: &[(Real, Q)],
     push: &mut dyn FnMut(&'static str, String),
 ) {
-    let syntax = "write it like Empirical(quantiles: [(0.0, \"1s\"), (0.5, \"40s\"), (1.0, \"2h\")])";
+    let syntax =
+        "write it like Empirical(quantiles: [(0.0, \"1s\"), (0.5, \"40s\"), (1.0, \"2h\")])";
     if quantiles.len() < 2 {
         push(
             "quantiles",
@@ -337,7 +350,8 @@ fn empirical_problems<Q: Quantity>(
     }
     for pair in quantiles.windows(2) {
         let ((p, v), (q, w)) = (pair[0], pair[1]);
-        if !(p.0 < q.0) {
+        // NaN compares as neither: it is refused too.
+        if p.0.partial_cmp(&q.0) != Some(std::cmp::Ordering::Less) {
             push(
                 "quantiles",
                 format!("Empirical probabilities must increase strictly, found {p} then {q}"),
@@ -413,16 +427,20 @@ impl Sampler {
     /// negative and never above the quantity's limit.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
-        let x = (self.draw(rng) + 0.5).floor();
-        // `as` saturates: NaN and negatives become 0, huge values u64::MAX.
-        (x as u64).min(MAX_MS)
+        // Rounds half up: `as` truncates toward zero, which is the floor for
+        // the non-negative values, and saturates: NaN and negatives become 0,
+        // huge values u64::MAX. (Cheaper than `f64::floor`, a libm call on
+        // baseline x86-64.)
+        ((self.draw(rng) + 0.5) as u64).min(MAX_MS)
     }
 }
 
 /// The value at cumulative probability `u` in [0, 1), interpolating linearly.
 fn inverse_cdf(points: &[(f64, f64)], u: f64) -> f64 {
     // The first point whose probability is above u; points[0].0 is 0.0 <= u.
-    let next = points.partition_point(|&(p, _)| p <= u).clamp(1, points.len() - 1);
+    let next = points
+        .partition_point(|&(p, _)| p <= u)
+        .clamp(1, points.len() - 1);
     let (p0, v0) = points[next - 1];
     let (p1, v1) = points[next];
     v0 + (u - p0) / (p1 - p0) * (v1 - v0)
@@ -481,7 +499,8 @@ mod tests {
         assert_eq!(p[0].0, [Seg::Field("shape")]);
         let p = fields(r#"Exponential(mean: "0s")"#);
         assert_eq!(p[0].0, [Seg::Field("mean")]);
-        let p = fields(r#"Empirical(quantiles: [(0.1, "1s"), (0.5, "2s"), (0.5, "1s"), (1.0, "3s")])"#);
+        let p =
+            fields(r#"Empirical(quantiles: [(0.1, "1s"), (0.5, "2s"), (0.5, "1s"), (1.0, "3s")])"#);
         let messages: Vec<&str> = p.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[0].contains("from 0.0 to 1.0"));

@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::locate::{FieldPath, Seg, locate};
 use crate::model::trace::TraceBuilder;
-use crate::model::{Diagnostic, Diagnostics, Dur, Event, Population, Scenario, ScenarioFile, Trace};
+use crate::model::{
+    Diagnostic, Diagnostics, Dur, Event, Population, Scenario, ScenarioFile, Trace,
+};
 
 pub use dist::{Count, Dist, Real, Sampler};
 pub use profile::{Break, EndOfDay, Profile, Task, Weekday};
@@ -138,8 +140,7 @@ fn group_problems(scenario: &Scenario, groups: &[Group], out: &mut Vec<(FieldPat
     if groups.is_empty() {
         out.push((
             population(),
-            "Generated([]) has no users: add a group like (profile: \"office\", users: 100)"
-                .into(),
+            "Generated([]) has no users: add a group like (profile: \"office\", users: 100)".into(),
         ));
     }
     for (i, group) in groups.iter().enumerate() {
@@ -166,7 +167,11 @@ fn group_problems(scenario: &Scenario, groups: &[Group], out: &mut Vec<(FieldPat
             out.push((at("name"), format!("group name {why}")));
         }
         if let Some(first) = groups[..i].iter().position(|g| g.name() == group.name()) {
-            let field = if group.name.is_some() { "name" } else { "profile" };
+            let field = if group.name.is_some() {
+                "name"
+            } else {
+                "profile"
+            };
             out.push((
                 at(field),
                 format!(
@@ -238,9 +243,6 @@ fn splitmix64(mut z: u64) -> u64 {
 
 /// Users generated per parallel task.
 const USERS_PER_TASK: u64 = 32;
-/// Users generated before their events are moved into the trace (bounds the
-/// memory held twice).
-const USERS_PER_BLOCK: u64 = 2048;
 
 /// One group, ready to generate.
 struct GroupPlan<'a> {
@@ -273,7 +275,11 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
     let mut plans = Vec::with_capacity(groups.len());
     let mut first = 0;
     for (i, group) in groups.iter().enumerate() {
-        let at = vec![Seg::Field("population"), Seg::Index(i), Seg::Field("profile")];
+        let at = vec![
+            Seg::Field("population"),
+            Seg::Index(i),
+            Seg::Field("profile"),
+        ];
         let profile = scenario
             .profiles
             .iter()
@@ -299,28 +305,24 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
     };
 
     let produced = AtomicUsize::new(0);
-    let mut builder = TraceBuilder::default();
-    let mut start = 0;
-    while start < total_users {
-        let end = (start + USERS_PER_BLOCK).min(total_users);
-        let tasks = (end - start).div_ceil(USERS_PER_TASK);
-        let batches = (0..tasks)
-            .into_par_iter()
-            .map(|t| {
-                let from = start + t * USERS_PER_TASK;
-                let to = (from + USERS_PER_TASK).min(end);
-                generate_users(&plans, scenario, from..to, &produced)
-            })
-            .collect::<Option<Vec<Batch>>>()
-            .ok_or_else(too_many)?;
-        for batch in batches {
-            let mut from = 0;
-            for (name, &to) in batch.names.into_iter().zip(&batch.ends) {
-                builder.push_user(name, &batch.events[from..to]);
-                from = to;
-            }
+    let batches = (0..total_users.div_ceil(USERS_PER_TASK))
+        .into_par_iter()
+        .map(|t| {
+            let from = t * USERS_PER_TASK;
+            let to = (from + USERS_PER_TASK).min(total_users);
+            generate_users(&plans, scenario, from..to, &produced)
+        })
+        .collect::<Option<Vec<Batch>>>()
+        .ok_or_else(too_many)?;
+    let events = batches.iter().map(|b| b.events.len()).sum();
+    let mut builder =
+        TraceBuilder::with_capacity(batches.iter().map(|b| b.names.len()).sum(), events);
+    for batch in batches {
+        let mut from = 0;
+        for (name, &to) in batch.names.into_iter().zip(&batch.ends) {
+            builder.push_user(name, &batch.events[from..to]);
+            from = to;
         }
-        start = end;
     }
     Ok(builder.finish())
 }
@@ -335,11 +337,12 @@ fn generate_users(
 ) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut breaks = Vec::new();
-    for number in range {
+    for number in range.clone() {
         let g = plans.partition_point(|p| p.first <= number) - 1;
         let GroupPlan { group, plan, first } = &plans[g];
         let index = number - first;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
+        let mut rng =
+            Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
         let before = batch.events.len();
         let room = MAX_EVENTS.saturating_sub(produced.load(Ordering::Relaxed));
         let mut writer = schedule::Writer::new(&mut batch.events, scenario.horizon.0, room);
@@ -347,6 +350,12 @@ fn generate_users(
         let made = batch.events.len() - before;
         if produced.fetch_add(made, Ordering::Relaxed) + made > MAX_EVENTS {
             return None;
+        }
+        if before == 0 {
+            // Users of one group are alike: room for the rest of the batch at
+            // this user's size, plus a margin, saves most of the regrowth.
+            let left = (range.end - number - 1) as usize;
+            batch.events.reserve(made.saturating_mul(left) / 4 * 5);
         }
         batch.names.push(group.user_name(index));
         batch.ends.push(batch.events.len());

@@ -258,7 +258,10 @@ pub fn pareto_pauses() -> Dist<Dur> {
 
 /// Quick clicks most of the time, a heavy-tailed pause one time in five.
 pub fn think_time() -> Dist<Dur> {
-    Dist::Mixture(vec![(Real(0.8), quick_clicks()), (Real(0.2), pareto_pauses())])
+    Dist::Mixture(vec![
+        (Real(0.8), quick_clicks()),
+        (Real(0.2), pareto_pauses()),
+    ])
 }
 
 /// Time to fill in one field: about 15 s, sometimes a long pause.
@@ -443,7 +446,8 @@ impl Profile {
         }
         let mut total = 0.0;
         for (i, task) in self.tasks.iter().enumerate() {
-            let at = |field: &'static str| vec![Seg::Field("tasks"), Seg::Index(i), Seg::Field(field)];
+            let at =
+                |field: &'static str| vec![Seg::Field("tasks"), Seg::Index(i), Seg::Field(field)];
             let weight = task.weight();
             if weight.0.is_finite() && weight.0 >= 0.0 {
                 total += weight.0;
@@ -479,7 +483,8 @@ impl Profile {
 
     fn break_problems(&self, out: &mut Vec<(FieldPath, String)>) {
         for (i, b) in self.breaks.iter().enumerate() {
-            let at = |field: &'static str| vec![Seg::Field("breaks"), Seg::Index(i), Seg::Field(field)];
+            let at =
+                |field: &'static str| vec![Seg::Field("breaks"), Seg::Index(i), Seg::Field(field)];
             match b {
                 Break::Random {
                     per_day, length, ..
@@ -495,7 +500,10 @@ impl Profile {
                     dist_problems(&at("length"), length, out);
                 }
                 Break::Daily {
-                    at: time, length, chance, ..
+                    at: time,
+                    length,
+                    chance,
+                    ..
                 } => {
                     dist_problems(&at("at"), time, out);
                     dist_problems(&at("length"), length, out);
@@ -596,7 +604,13 @@ mod tests {
         assert_eq!(p.tasks.len(), 4);
         assert_eq!(p.tasks[1].weight(), Real(3.0));
         assert_eq!(p.tasks[0].weight(), Real(1.0));
-        assert!(matches!(p.breaks[1], Break::Daily { chance: Real(1.0), .. }));
+        assert!(matches!(
+            p.breaks[1],
+            Break::Daily {
+                chance: Real(1.0),
+                ..
+            }
+        ));
         assert_eq!(p.end_of_day.close_probability(), 0.25);
     }
 

@@ -54,8 +54,15 @@ enum PlannedTask {
 
 #[derive(Clone, Debug)]
 enum PlannedBreak {
-    Random { per_day: f64, length: Sampler },
-    Daily { at: Sampler, length: Sampler, chance: f64 },
+    Random {
+        per_day: f64,
+        length: Sampler,
+    },
+    Daily {
+        at: Sampler,
+        length: Sampler,
+        chance: f64,
+    },
 }
 
 impl Plan {
@@ -88,7 +95,9 @@ impl Plan {
                         length: length.sampler()?,
                         scroll: scroll.sampler()?,
                     },
-                    Task::Spa { requests, think, .. } => PlannedTask::Spa {
+                    Task::Spa {
+                        requests, think, ..
+                    } => PlannedTask::Spa {
                         requests: requests.sampler()?,
                         think: think.sampler()?,
                     },
@@ -120,7 +129,9 @@ impl Plan {
             .collect::<Result<Vec<_>, String>>()?;
         let close_probability = match profile.end_of_day {
             EndOfDay::Mixed { close_browser } if !(0.0..=1.0).contains(&close_browser.0) => {
-                return Err(format!("close_browser {close_browser} is not a probability"));
+                return Err(format!(
+                    "close_browser {close_browser} is not a probability"
+                ));
             }
             end => end.close_probability(),
         };
@@ -341,7 +352,9 @@ struct Day<'b> {
 enum Next {
     At(u64),
     /// The day ended first; `away` when the user was on a break at leaving time.
-    DayOver { away: bool },
+    DayOver {
+        away: bool,
+    },
 }
 
 impl Day<'_> {
