@@ -245,6 +245,7 @@ impl<Q: Quantity> Dist<Q> {
         let bad = |e: &dyn fmt::Display| e.to_string();
         let kind = match self {
             Dist::Constant(v) => Kind::Constant(v.units()),
+            Dist::Uniform { min, max } if min == max => Kind::Constant(min.units()),
             Dist::Uniform { min, max } => {
                 if min > max {
                     return Err(format!("max ({max}) is less than min ({min})"));

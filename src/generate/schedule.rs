@@ -499,3 +499,36 @@ fn plan_breaks<R: Rng>(
     // Sorting on the whole pair gives one order whatever the sort algorithm.
     out.sort_unstable();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::Xoshiro256PlusPlus;
+
+    fn office_events(horizon: u64, limit: usize) -> (Result<(), Halt>, Vec<Event>) {
+        let plan = Plan::new(&Profile::office("office")).expect("the defaults are valid");
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut events = vec![Event::new(0, EventKind::View)]; // an earlier user's
+        let mut breaks = Vec::new();
+        let mut writer = Writer::new(&mut events, horizon, limit);
+        let result = user_events(&plan, &mut rng, &mut writer, &mut breaks);
+        events.remove(0);
+        (result, events)
+    }
+
+    #[test]
+    fn a_user_stops_at_the_limit_and_at_the_horizon() {
+        let (result, events) = office_events(5 * DAY_MS, 10);
+        assert_eq!(result, Err(Halt::TooMany));
+        assert_eq!(events.len(), 10);
+        let (result, all) = office_events(5 * DAY_MS, usize::MAX);
+        assert_eq!(result, Ok(()));
+        assert!(all.len() > 100, "an office week has hundreds of events");
+        assert_eq!(all[..10], events[..]);
+        assert!(all.iter().all(|e| e.time() < 5 * DAY_MS));
+        // Day 0 is a Monday and the office works Monday to Friday.
+        let (_, week) = office_events(7 * DAY_MS, usize::MAX);
+        assert_eq!(week, all);
+    }
+}
