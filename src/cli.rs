@@ -43,6 +43,14 @@ pub enum Command {
     },
     /// Turn web-server access logs into a trace and summarise the idle gaps.
     Import(crate::import::command::ImportArgs),
+    /// Generate the scenario's population from its profiles; write the trace as CSV.
+    Generate {
+        /// The scenario file (.ron) with `population: Generated([...])`.
+        scenario: PathBuf,
+        /// Write the trace to this file instead of standard output.
+        #[arg(long, value_name = "CSV")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +133,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),
+        Some(Command::Generate { scenario, out }) => generate(&scenario, out.as_deref()),
     }
 }
 
@@ -169,6 +178,27 @@ fn validate(path: &Path) -> Result<(), Failure> {
     let file = Scenario::load(path)?;
     file.load_population()?;
     println!("ok");
+    Ok(())
+}
+
+fn generate(path: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    let file = Scenario::load(path)?;
+    let trace = crate::generate::generate_file(&file)?;
+    match out {
+        Some(out) => {
+            write_atomically(out, |w| trace.write_csv(w))?;
+            eprintln!(
+                "wrote {} users, {} events to {}",
+                trace.num_users(),
+                trace.num_events(),
+                out.display()
+            );
+        }
+        // A closed pipe (`| head`) is not an error worth reporting.
+        None => {
+            let _ = trace.write_csv(std::io::stdout().lock());
+        }
+    }
     Ok(())
 }
 

@@ -9,4 +9,5 @@ pub mod cli;
 pub mod engine;
 pub mod fsio;
 pub mod import;
+pub mod generate;
 pub mod model;

@@ -19,6 +19,9 @@ pub const MAX_BUCKETS: u64 = 1_000_000;
 pub enum Population {
     /// A trace in the canonical CSV; `path` is relative to the scenario's folder.
     Trace { path: PathBuf },
+    /// Users generated from the scenario's `profiles`:
+    /// `Generated([(profile: "office", users: 200), ...])`.
+    Generated(Vec<crate::generate::Group>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +39,9 @@ pub struct Scenario {
     /// The width of one time-series bucket.
     #[serde(default = "default_bucket")]
     pub bucket: Dur,
+    /// Behaviour profiles that `Generated` populations draw users from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<crate::generate::Profile>,
     pub population: Population,
     pub policies: Vec<Policy>,
 }
@@ -146,6 +152,7 @@ impl Scenario {
                 out.push((at(&path), format!("policy {:?}: {message}", policy.name)));
             }
         }
+        out.extend(crate::generate::scenario_problems(self));
         out
     }
 
@@ -196,6 +203,7 @@ impl ScenarioFile {
     pub fn trace_path(&self) -> Option<PathBuf> {
         match &self.scenario.population {
             Population::Trace { path } => Some(self.base_dir().join(path)),
+            Population::Generated(_) => None,
         }
     }
 
@@ -219,6 +227,7 @@ impl ScenarioFile {
                 }
                 Trace::load(&resolved)
             }
+            Population::Generated(_) => crate::generate::generate_file(self),
         }
     }
 

@@ -199,6 +199,20 @@ pub struct TraceBuilder {
 }
 
 impl TraceBuilder {
+    /// Room for `users` users and `events` events: pushing that many never
+    /// moves the trace in memory.
+    pub fn with_capacity(users: usize, events: usize) -> Self {
+        let mut offsets = Vec::with_capacity(users + 1);
+        offsets.push(0);
+        TraceBuilder {
+            trace: Trace {
+                names: Vec::with_capacity(users),
+                offsets,
+                events: Vec::with_capacity(events),
+            },
+        }
+    }
+
     /// `events` must already be in time order.
     pub fn push_user(&mut self, name: String, events: &[Event]) {
         if self.trace.offsets.is_empty() {
