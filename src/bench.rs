@@ -3,9 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::engine::{RunOptions, SimConfig, run_policy};
+use crate::engine::{RunOptions, run_policy};
 use crate::model::{
-    Csrf, Dur, Event, EventKind, Keepalive, OnExpiry, OnResponse, Policy, ResetsOn, Trace, Warning,
+    Csrf, Diagnostic, Diagnostics, Dur, Keepalive, OnExpiry, OnResponse, Policy, ResetsOn,
+    Scenario, Warning,
 };
 
 /// What `lapse bench` measured.
@@ -15,11 +16,15 @@ pub struct BenchReport {
     pub days: u64,
     pub events: usize,
     pub trace_bytes_per_event: f64,
+    /// Generating the population, one thread.
+    pub generate: Duration,
     /// Best of the runs, one thread.
     pub one_core: Duration,
     /// Best of the runs, every core.
     pub all_cores: Duration,
     pub cores: usize,
+    /// Every result of the default scenario after an edit (totals, series, per user).
+    pub interactive: Duration,
     /// Peak resident memory of the process (Linux), in bytes.
     pub peak_rss: Option<u64>,
 }
@@ -52,92 +57,86 @@ pub fn every_feature_policy() -> Policy {
     p
 }
 
-/// A deterministic office-like population: weekdays from 8-10 h to 17 h,
-/// bursts of typing and clicks, pauses from seconds to an hour.
-pub fn synthetic_population(users: usize, days: u64, seed: u64) -> Trace {
-    const DAY: u64 = 86_400_000;
-    const HOUR: u64 = 3_600_000;
-    let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
-    // SplitMix64: a fixed, well-known stream so the bench trace never changes.
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let kinds = [
-        EventKind::Input,
-        EventKind::Input,
-        EventKind::Input,
-        EventKind::Input,
-        EventKind::Activity,
-        EventKind::Activity,
-        EventKind::Activity,
-        EventKind::Request,
-        EventKind::View,
-        EventKind::Submit,
-    ];
-    Trace::from_users((0..users).map(|u| {
-        let mut events = Vec::new();
-        for day in 0..days {
-            let mut t = day * DAY + 8 * HOUR + next() % (2 * HOUR);
-            let end = day * DAY + 17 * HOUR;
-            while t < end {
-                events.push(Event::new(t, kinds[(next() % kinds.len() as u64) as usize]));
-                t += match next() % 100 {
-                    0..80 => 500 + next() % 20_000,
-                    80..97 => 20_000 + next() % 580_000,
-                    _ => 600_000 + next() % (HOUR - 600_000),
-                };
-            }
-            events.push(Event::new(t, EventKind::Close));
-        }
-        (format!("user{u:04}"), events)
-    }))
+/// The benchmark population: `users` default office workers (see
+/// docs/generate.md) over `days` days from a Monday, seed 42.
+pub fn bench_scenario(users: usize, days: u64) -> Result<Scenario, Diagnostics> {
+    let text = format!(
+        r#"Scenario(
+            name: "bench",
+            seed: 42,
+            horizon: "{days}d",
+            profiles: [Profile(name: "office")],
+            population: Generated([(profile: "office", users: {users})]),
+            policies: [Policy(name: "placeholder")],
+        )"#
+    );
+    let mut scenario = Scenario::parse(&text, None)?;
+    scenario.policies = vec![every_feature_policy()];
+    Ok(scenario)
 }
 
-/// Runs the engine `runs` times on one core and on all, keeping the best of each.
-pub fn run_bench(users: usize, days: u64, runs: usize) -> BenchReport {
-    let trace = synthetic_population(users, days, 42);
-    let cfg = SimConfig {
-        horizon: days * 86_400_000,
-        away_after: 300_000,
-        bucket: 900_000,
-    };
-    let policy = every_feature_policy();
-    let best = |f: &dyn Fn()| {
-        (0..runs.max(1))
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
-    };
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-    let one_core = match &one_thread {
-        Ok(pool) => best(&|| {
-            pool.install(|| {
-                std::hint::black_box(run_policy(&trace, &policy, &cfg, RunOptions::TOTALS))
-            });
-        }),
-        Err(_) => Duration::ZERO,
-    };
-    let all_cores = best(&|| {
-        std::hint::black_box(run_policy(&trace, &policy, &cfg, RunOptions::TOTALS));
+/// Measures generation, the engine on one core and on all, and the default
+/// scenario's interactive update, keeping the best of `runs` runs of each.
+pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Diagnostics> {
+    let scenario = bench_scenario(users, days)?;
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start a worker thread: {e}")))?;
+    let generation_error = |e: crate::generate::GenerateError| Diagnostic::new(e.message);
+    let trace = one_thread
+        .install(|| crate::generate::generate(&scenario))
+        .map_err(generation_error)?;
+    let generate = best_of(runs, || {
+        let _ = one_thread.install(|| crate::generate::generate(&scenario));
     });
-    BenchReport {
+    let cfg = scenario.sim_config();
+    let policy = &scenario.policies[0];
+    let one_core = best_of(runs, || {
+        one_thread.install(|| run_policy(&trace, policy, &cfg, RunOptions::TOTALS));
+    });
+    let all_cores = best_of(runs, || {
+        run_policy(&trace, policy, &cfg, RunOptions::TOTALS);
+    });
+    let interactive = interactive_update(runs)?;
+    Ok(BenchReport {
         users,
         days,
         events: trace.num_events(),
         trace_bytes_per_event: trace.heap_bytes() as f64 / trace.num_events().max(1) as f64,
+        generate,
         one_core,
         all_cores,
         cores: rayon::current_num_threads(),
+        interactive,
         peak_rss: peak_rss(),
-    }
+    })
+}
+
+/// The best wall time of `runs` calls of `f`.
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// The default scenario, as the app sees it after a policy edit: its
+/// population is already generated; every result is recomputed.
+fn interactive_update(runs: usize) -> Result<Duration, Diagnostics> {
+    let file = crate::model::scenario::default_scenario()?;
+    let trace = file.load_population()?;
+    Ok(best_of(runs, || {
+        std::hint::black_box(crate::engine::run_scenario(
+            &file.scenario,
+            &trace,
+            RunOptions::EVERYTHING,
+        ));
+    }))
 }
 
 /// The process's peak resident set size (`VmHWM`), where the OS tells it.
@@ -150,28 +149,40 @@ pub fn peak_rss() -> Option<u64> {
 
 impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let rate = |d: Duration| self.events_per_second(d) / 1e6;
         writeln!(
             f,
-            "population     {} users x {} days, {} events ({:.1} bytes/event in memory)",
+            "population        {} office users x {} days: {} events, {:.1} bytes/event in memory",
             self.users, self.days, self.events, self.trace_bytes_per_event
         )?;
         writeln!(
             f,
-            "engine, 1 core {:>8.2} ms  {:>7.1} M events/s  (every feature: warning, keepalive, CSRF, redirect, drafts)",
-            self.one_core.as_secs_f64() * 1e3,
+            "generate, 1 core  {:>9.2} ms {:>8.1} M events/s",
+            ms(self.generate),
+            rate(self.generate)
+        )?;
+        writeln!(
+            f,
+            "engine, 1 core    {:>9.2} ms {:>8.1} M events/s  (every feature: warning, keepalive, CSRF, redirect, drafts)",
+            ms(self.one_core),
             rate(self.one_core)
         )?;
         writeln!(
             f,
-            "engine, {} cores {:>6.2} ms  {:>7.1} M events/s",
+            "engine, {} cores   {:>9.2} ms {:>8.1} M events/s",
             self.cores,
-            self.all_cores.as_secs_f64() * 1e3,
+            ms(self.all_cores),
             rate(self.all_cores)
         )?;
+        writeln!(
+            f,
+            "interactive       {:>9.2} ms  (default scenario: every result after an edit)",
+            ms(self.interactive)
+        )?;
         match self.peak_rss {
-            Some(b) => write!(f, "peak memory    {:.1} MiB", b as f64 / 1_048_576.0),
-            None => write!(f, "peak memory    (not available on this system)"),
+            Some(b) => write!(f, "peak memory       {:>9.1} MiB", b as f64 / 1_048_576.0),
+            None => write!(f, "peak memory       (not available on this system)"),
         }
     }
 }

@@ -129,7 +129,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Bench { users, days, runs }) => {
-            println!("{}", crate::bench::run_bench(users, days, runs));
+            println!("{}", crate::bench::run_bench(users, days, runs)?);
             Ok(())
         }
         Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),

@@ -8,6 +8,6 @@ pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod fsio;
-pub mod import;
 pub mod generate;
+pub mod import;
 pub mod model;

@@ -53,6 +53,20 @@ fn default_bucket() -> Dur {
     Dur::mins(15)
 }
 
+/// The scenario the app opens by default (`scenarios/seed-article.ron`),
+/// built in so that it works from anywhere.
+pub const DEFAULT_SCENARIO_TEXT: &str = include_str!("../../scenarios/seed-article.ron");
+
+/// The default scenario, parsed. It has no path: it is not a file on disk.
+pub fn default_scenario() -> Result<ScenarioFile, Diagnostics> {
+    let scenario = Scenario::parse(DEFAULT_SCENARIO_TEXT, Some(Path::new("seed-article.ron")))?;
+    Ok(ScenarioFile {
+        scenario,
+        path: None,
+        source: DEFAULT_SCENARIO_TEXT.to_string(),
+    })
+}
+
 /// A scenario with the text it came from, so problems can be located in it.
 #[derive(Clone, Debug)]
 pub struct ScenarioFile {
