@@ -29,6 +29,14 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Run one policy at evenly spaced values of one duration field.
+    Sweep(crate::analysis::command::SweepArgs),
+    /// Check each policy against PCI DSS, NIST, OWASP, WCAG and HIPAA session rules.
+    Check(crate::analysis::command::CheckArgs),
+    /// Print a policy as a framework's settings plus a client script.
+    Export(crate::analysis::command::ExportArgs),
+    /// Search a policy's durations for the least disruptive settings passing a standard.
+    Recommend(crate::analysis::command::RecommendArgs),
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +66,9 @@ pub enum Format {
 pub enum Failure {
     Input(Diagnostics),
     Internal(anyhow::Error),
+    /// The command ran, but a requirement the user set is not met (exit 3),
+    /// e.g. `lapse check --must pci-dss` on a failing policy.
+    Unmet(String),
 }
 
 impl From<Diagnostics> for Failure {
@@ -94,6 +105,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
             eprintln!("internal error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Unmet(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(3)
+        }
     }
 }
 
@@ -106,6 +121,10 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Sweep(args)) => crate::analysis::command::sweep(&args),
+        Some(Command::Check(args)) => crate::analysis::command::check(&args),
+        Some(Command::Export(args)) => crate::analysis::command::export_cmd(&args),
+        Some(Command::Recommend(args)) => crate::analysis::command::recommend_cmd(&args),
     }
 }
 
