@@ -190,7 +190,7 @@ fn session_idle(policy: &Policy) -> Option<(Dur, String)> {
         Some(k) if matches!(policy.refresh, Refresh::EachRequest | Refresh::HalfWindow) => (
             Dur(i.0 + k.interval.0),
             format!(
-                "idle_timeout {i} + keepalive.interval {}: a ping up to one interval after the user's last action refreshes the session",
+                "idle_timeout {i} + keepalive.interval {}, as a ping can refresh the session one interval after the user's last action",
                 k.interval
             ),
         ),

@@ -27,7 +27,7 @@ impl SweepSpec {
     pub fn values(&self) -> Result<Vec<Dur>, String> {
         if self.steps < 2 || self.steps > MAX_STEPS {
             return Err(format!(
-                "--steps must be between 2 and {MAX_STEPS} (got {})",
+                "the number of steps must be between 2 and {MAX_STEPS} (got {})",
                 self.steps
             ));
         }

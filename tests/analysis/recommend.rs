@@ -141,8 +141,7 @@ fn the_command_prints_both_policies_and_a_loadable_winner() {
     // The verdict row: the input's 10h absolute timeout fails, the answer passes.
     let verdicts: Vec<&str> = text
         .lines()
-        .filter(|l| l.starts_with("owasp-low "))
-        .last()
+        .rfind(|l| l.starts_with("owasp-low "))
         .expect("a verdict row")
         .split_whitespace()
         .collect();

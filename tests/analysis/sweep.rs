@@ -252,7 +252,7 @@ fn bad_sweeps_exit_2_with_one_clear_message() {
                 "--steps",
                 "1",
             ],
-            "--steps must be between 2",
+            "the number of steps must be between 2",
         ),
     ];
     for (args, message) in cases {
