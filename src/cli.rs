@@ -51,6 +51,14 @@ pub enum Command {
         #[arg(long, value_name = "CSV")]
         out: Option<PathBuf>,
     },
+    /// Run one policy at evenly spaced values of one duration field.
+    Sweep(crate::analysis::command::SweepArgs),
+    /// Check each policy against PCI DSS, NIST, OWASP, WCAG and HIPAA session rules.
+    Check(crate::analysis::command::CheckArgs),
+    /// Print a policy as a framework's settings plus a client script.
+    Export(crate::analysis::command::ExportArgs),
+    /// Search a policy's durations for the least disruptive settings passing a standard.
+    Recommend(crate::analysis::command::RecommendArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +88,9 @@ pub enum Format {
 pub enum Failure {
     Input(Diagnostics),
     Internal(anyhow::Error),
+    /// The command ran, but a requirement the user set is not met (exit 3),
+    /// e.g. `lapse check --must pci-dss` on a failing policy.
+    Unmet(String),
 }
 
 impl From<Diagnostics> for Failure {
@@ -116,6 +127,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
             eprintln!("internal error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Unmet(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(3)
+        }
     }
 }
 
@@ -134,6 +149,10 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),
         Some(Command::Generate { scenario, out }) => generate(&scenario, out.as_deref()),
+        Some(Command::Sweep(args)) => crate::analysis::command::sweep(&args),
+        Some(Command::Check(args)) => crate::analysis::command::check(&args),
+        Some(Command::Export(args)) => crate::analysis::command::export_cmd(&args),
+        Some(Command::Recommend(args)) => crate::analysis::command::recommend_cmd(&args),
     }
 }
 

@@ -4,6 +4,7 @@
 //! scenarios); [`engine`] replays traces against policies and counts what
 //! happens. The command line ([`cli`]) is a thin layer over both.
 
+pub mod analysis;
 pub mod bench;
 pub mod cli;
 pub mod engine;

@@ -220,6 +220,7 @@ proptest! {
         let mut b = b;
         b.name = "other".into();
         let scenario = |policies: Vec<Policy>| lapse::model::Scenario {
+            profiles: Vec::new(),
             name: "s".into(),
             seed: 0,
             horizon: Dur(cfg().horizon),
