@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{Metrics, RunOptions, ScenarioRun, run_scenario};
 use crate::fsio::write_atomically;
 use crate::model::duration::human_ms;
+use crate::model::limits::{Limits, set_limits};
 use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
 
 /// Lapse replays user activity against session-timeout policies and counts
@@ -18,6 +19,41 @@ use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Resource limits (see docs/robustness.md); every command takes them.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Resource limits")]
+pub struct LimitArgs {
+    /// Most users in a generated population.
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_users)]
+    pub max_users: u64,
+    /// Most events in a generated trace.
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_events)]
+    pub max_events: u64,
+    /// Most time-series buckets (horizon / bucket).
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_buckets)]
+    pub max_buckets: u64,
+    /// Largest scenario file, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_file_bytes)]
+    pub max_file_size: u64,
+    /// Longest line of a trace CSV or an access log, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_line_bytes)]
+    pub max_line_length: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_users: self.max_users,
+            max_events: self.max_events,
+            max_buckets: self.max_buckets,
+            max_file_bytes: self.max_file_size,
+            max_line_bytes: self.max_line_length,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +171,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
 }
 
 fn run_command(cli: Cli) -> Result<(), Failure> {
+    set_limits(cli.limits.limits());
     match cli.command {
         None => {
             let mut help = <Cli as clap::CommandFactory>::command();

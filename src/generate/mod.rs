@@ -20,6 +20,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::model::limits::limits;
 use crate::model::locate::{FieldPath, Seg, locate};
 use crate::model::trace::TraceBuilder;
 use crate::model::{
@@ -30,10 +31,12 @@ pub use dist::{Count, Dist, Real, Sampler};
 pub use profile::{Break, EndOfDay, Profile, Task, Weekday};
 pub use schedule::Plan;
 
-/// The most users a generated population may have.
-pub const MAX_USERS: u64 = 1_000_000;
-/// The most events a generated trace may hold (8 bytes each: 800 MB).
-pub const MAX_EVENTS: usize = 100_000_000;
+/// The most events a generated trace may hold, from the limits in force
+/// (by default 100 million: 800 MB); see [`crate::model::limits`].
+fn max_events() -> usize {
+    usize::try_from(limits().max_events).unwrap_or(usize::MAX)
+}
+
 /// The longest horizon a generated population may cover (about ten years).
 pub const MAX_HORIZON: Dur = Dur::days(3660);
 
@@ -186,11 +189,12 @@ fn group_problems(scenario: &Scenario, groups: &[Group], out: &mut Vec<(FieldPat
     let total = groups
         .iter()
         .fold(0u64, |sum, g| sum.saturating_add(g.users));
-    if total > MAX_USERS {
+    let max_users = limits().max_users;
+    if total > max_users {
         out.push((
             population(),
             format!(
-                "the groups add up to {total} users; a generated population may have at most {MAX_USERS}"
+                "the groups add up to {total} users; a generated population may have at most {max_users} (raise with --max-users)"
             ),
         ));
     }
@@ -296,10 +300,11 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
         first += group.users;
     }
     let total_users = first;
+    let max_events = max_events();
     let too_many = || GenerateError {
         at: vec![Seg::Field("population")],
         message: format!(
-            "the generated trace would have more than {MAX_EVENTS} events ({total_users} users over {}); use fewer users, a shorter horizon or longer think times",
+            "the generated trace would have more than {max_events} events ({total_users} users over {}); use fewer users, a shorter horizon or longer think times (or raise --max-events)",
             scenario.horizon
         ),
     };
@@ -328,7 +333,7 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
 }
 
 /// Users `range` (overall numbers), or `None` once the trace has grown past
-/// [`MAX_EVENTS`].
+/// the event limit.
 fn generate_users(
     plans: &[GroupPlan],
     scenario: &Scenario,
@@ -344,11 +349,11 @@ fn generate_users(
         let mut rng =
             Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
         let before = batch.events.len();
-        let room = MAX_EVENTS.saturating_sub(produced.load(Ordering::Relaxed));
+        let room = max_events().saturating_sub(produced.load(Ordering::Relaxed));
         let mut writer = schedule::Writer::new(&mut batch.events, scenario.horizon.0, room);
         schedule::user_events(plan, &mut rng, &mut writer, &mut breaks).ok()?;
         let made = batch.events.len() - before;
-        if produced.fetch_add(made, Ordering::Relaxed) + made > MAX_EVENTS {
+        if produced.fetch_add(made, Ordering::Relaxed) + made > max_events() {
             return None;
         }
         if before == 0 {

@@ -39,8 +39,11 @@ use time::Stamp;
 
 /// How many malformed lines the summary names.
 pub const MALFORMED_SHOWN: usize = 5;
-/// Longer lines are malformed (and never held in memory whole).
-pub const MAX_LINE: usize = 1 << 20;
+/// Longer lines are malformed (and never held in memory whole): the
+/// `max_line_bytes` limit in force, 1 MiB by default.
+fn max_line() -> usize {
+    usize::try_from(crate::model::limits::limits().max_line_bytes).unwrap_or(usize::MAX)
+}
 
 /// The log format of every input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -215,7 +218,7 @@ impl Importer {
             gzip: false,
         };
         loop {
-            let (n, whole) = read_line(&mut input, &mut buf, MAX_LINE).map_err(|e| {
+            let (n, whole) = read_line(&mut input, &mut buf, max_line()).map_err(|e| {
                 Diagnostic::in_file(source, format!("cannot read the log: {e}"))
                     .at(report.lines as usize + 1, None)
             })?;
@@ -228,7 +231,10 @@ impl Importer {
             if !whole {
                 self.malformed(
                     at,
-                    format!("line longer than {} KiB: not a log line", MAX_LINE >> 10),
+                    format!(
+                        "line longer than {}: not a log line (raise with --max-line-length)",
+                        crate::model::limits::human_bytes(max_line() as u64)
+                    ),
                 )?;
                 continue;
             }
@@ -567,14 +573,14 @@ mod tests {
         let mut importer = Importer::new(options).expect("valid options");
         let mut text =
             b"\xef\xbb\xbftime,addr,method,path\n2015-05-17T10:00:00Z,1.2.3.4,GET,/\n".to_vec();
-        text.extend(vec![b'x'; MAX_LINE + 1]);
+        text.extend(vec![b'x'; max_line() + 1]);
         text.extend(b"\n2015-05-17T10:10:00Z,1.2.3.4,GET,/b\n");
         importer.read(&text[..], Path::new("t.csv")).expect("reads");
         let import = importer.finish();
         assert_eq!(import.summary.left_out.malformed, 1);
         assert_eq!(
             import.summary.first_malformed[0].to_string(),
-            "t.csv:3: line longer than 1024 KiB: not a log line"
+            "t.csv:3: line longer than 1 MiB: not a log line (raise with --max-line-length)"
         );
         let events: Vec<u64> = import
             .trace

@@ -7,12 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::duration::Dur;
 use super::error::{Diagnostic, Diagnostics, io_diagnostic};
+use super::limits::{human_bytes, limits};
 use super::locate::{FieldPath, Seg, line_col, locate};
 use super::policy::Policy;
 use super::trace::Trace;
-
-/// The most time-series buckets a run may ask for (horizon / bucket).
-pub const MAX_BUCKETS: u64 = 1_000_000;
 
 /// Where the users come from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,11 +126,12 @@ impl Scenario {
                 ));
             }
         }
-        if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > MAX_BUCKETS {
+        let max_buckets = limits().max_buckets;
+        if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > max_buckets {
             out.push((
                 vec![Seg::Field("bucket")],
                 format!(
-                    "bucket {} splits the horizon {} into more than {MAX_BUCKETS} buckets; use a wider bucket",
+                    "bucket {} splits the horizon {} into more than {max_buckets} buckets; use a wider bucket (or raise --max-buckets)",
                     self.bucket, self.horizon
                 ),
             ));
@@ -266,6 +265,21 @@ pub fn read_text(path: &Path, action: &str) -> Result<String, Diagnostics> {
         return Err(Diagnostic::in_file(
             path,
             format!("cannot {action}: is a directory, not a file"),
+        )
+        .into());
+    }
+    let max = limits().max_file_bytes;
+    let size = std::fs::metadata(path)
+        .map_err(|e| io_diagnostic(path, action, &e))?
+        .len();
+    if size > max {
+        return Err(Diagnostic::in_file(
+            path,
+            format!(
+                "cannot {action}: the file is {}, larger than the limit of {} (raise with --max-file-size)",
+                human_bytes(size),
+                human_bytes(max)
+            ),
         )
         .into());
     }

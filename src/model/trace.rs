@@ -286,8 +286,19 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
     let mut owners: Vec<u32> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
 
+    let max_line = super::limits::limits().max_line_bytes;
     while read(&mut csv, &mut record)? {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.as_slice().len() as u64 > max_line {
+            return Err(err_at(
+                line,
+                Some(1),
+                format!(
+                    "line longer than {}: not a trace line (raise with --max-line-length)",
+                    super::limits::human_bytes(max_line)
+                ),
+            ));
+        }
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue; // a blank line
         }
