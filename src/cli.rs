@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::engine::{Metrics, RunOptions, ScenarioRun, run_scenario};
 use crate::fsio::write_atomically;
 use crate::model::duration::human_ms;
+use crate::model::limits::{Limits, set_limits};
 use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
 
 /// Lapse replays user activity against session-timeout policies and counts
@@ -18,6 +19,41 @@ use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Resource limits (see docs/robustness.md); every command takes them.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Resource limits")]
+pub struct LimitArgs {
+    /// Most users in a generated population.
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_users)]
+    pub max_users: u64,
+    /// Most events in a generated trace.
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_events)]
+    pub max_events: u64,
+    /// Most time-series buckets (horizon / bucket).
+    #[arg(long, global = true, value_name = "N", default_value_t = Limits::DEFAULT.max_buckets)]
+    pub max_buckets: u64,
+    /// Largest scenario file, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_file_bytes)]
+    pub max_file_size: u64,
+    /// Longest line of a trace CSV or an access log, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_line_bytes)]
+    pub max_line_length: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_users: self.max_users,
+            max_events: self.max_events,
+            max_buckets: self.max_buckets,
+            max_file_bytes: self.max_file_size,
+            max_line_bytes: self.max_line_length,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,6 +65,36 @@ pub enum Command {
         /// The scenario file (.ron).
         scenario: PathBuf,
     },
+    /// Measure the engine's speed and memory on this machine.
+    Bench {
+        /// Users in the benchmark population.
+        #[arg(long, default_value_t = 1000)]
+        users: usize,
+        /// Days in the benchmark population.
+        #[arg(long, default_value_t = 5)]
+        days: u64,
+        /// Runs of each measurement (the best is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Turn web-server access logs into a trace and summarise the idle gaps.
+    Import(crate::import::command::ImportArgs),
+    /// Generate the scenario's population from its profiles; write the trace as CSV.
+    Generate {
+        /// The scenario file (.ron) with `population: Generated([...])`.
+        scenario: PathBuf,
+        /// Write the trace to this file instead of standard output.
+        #[arg(long, value_name = "CSV")]
+        out: Option<PathBuf>,
+    },
+    /// Run one policy at evenly spaced values of one duration field.
+    Sweep(crate::analysis::command::SweepArgs),
+    /// Check each policy against PCI DSS, NIST, OWASP, WCAG and HIPAA session rules.
+    Check(crate::analysis::command::CheckArgs),
+    /// Print a policy as a framework's settings plus a client script.
+    Export(crate::analysis::command::ExportArgs),
+    /// Search a policy's durations for the least disruptive settings passing a standard.
+    Recommend(crate::analysis::command::RecommendArgs),
     /// Open the window (what bare `lapse` does), on FILE if given.
     Gui {
         /// A scenario file (.ron) to open.
@@ -63,6 +129,9 @@ pub enum Format {
 pub enum Failure {
     Input(Diagnostics),
     Internal(anyhow::Error),
+    /// The command ran, but a requirement the user set is not met (exit 3),
+    /// e.g. `lapse check --must pci-dss` on a failing policy.
+    Unmet(String),
 }
 
 impl From<Diagnostics> for Failure {
@@ -99,38 +168,64 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Exi
             eprintln!("internal error: {e:#}");
             ExitCode::from(1)
         }
+        Err(Failure::Unmet(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(3)
+        }
     }
 }
 
 fn run_command(cli: Cli) -> Result<(), Failure> {
+    set_limits(cli.limits.limits());
     match cli.command {
         None => gui(None),
         Some(Command::Gui { file }) => gui(file),
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Bench { users, days, runs }) => {
+            println!("{}", crate::bench::run_bench(users, days, runs)?);
+            Ok(())
+        }
+        Some(Command::Import(args)) => Ok(crate::import::command::run(&args)?),
+        Some(Command::Generate { scenario, out }) => generate(&scenario, out.as_deref()),
+        Some(Command::Sweep(args)) => crate::analysis::command::sweep(&args),
+        Some(Command::Check(args)) => crate::analysis::command::check(&args),
+        Some(Command::Export(args)) => crate::analysis::command::export_cmd(&args),
+        Some(Command::Recommend(args)) => crate::analysis::command::recommend_cmd(&args),
     }
 }
 
 /// Opens the window. A file that does not exist is refused before any window
 /// appears; a file that exists but does not load opens with its problems shown.
 fn gui(file: Option<PathBuf>) -> Result<(), Failure> {
+    if let Some(path) = &file
+        && !path.is_file()
+    {
+        let why = if path.is_dir() {
+            "is a directory, not a scenario file"
+        } else {
+            "no such file"
+        };
+        return Err(Diagnostic::in_file(path, why).into());
+    }
+    open_window(file)
+}
+
+#[cfg(feature = "gui")]
+fn open_window(file: Option<PathBuf>) -> Result<(), Failure> {
     let start = match file {
-        Some(path) if !path.is_file() => {
-            return Err(Diagnostic::in_file(
-                &path,
-                if path.is_dir() {
-                    "is a directory, not a scenario file"
-                } else {
-                    "no such file"
-                },
-            )
-            .into());
-        }
         Some(path) => crate::app::Start::File(path),
         None => crate::app::Start::Restore,
     };
     crate::app::run(start)
         .map_err(|e| Failure::Internal(anyhow::anyhow!("cannot open the window: {e}")))
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_file: Option<PathBuf>) -> Result<(), Failure> {
+    Err(Failure::Internal(anyhow::anyhow!(
+        "this lapse was built without the desktop app (cargo feature `gui`); see `lapse --help` for the commands"
+    )))
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -174,6 +269,27 @@ fn validate(path: &Path) -> Result<(), Failure> {
     let file = Scenario::load(path)?;
     file.load_population()?;
     println!("ok");
+    Ok(())
+}
+
+fn generate(path: &Path, out: Option<&Path>) -> Result<(), Failure> {
+    let file = Scenario::load(path)?;
+    let trace = crate::generate::generate_file(&file)?;
+    match out {
+        Some(out) => {
+            write_atomically(out, |w| trace.write_csv(w))?;
+            eprintln!(
+                "wrote {} users, {} events to {}",
+                trace.num_users(),
+                trace.num_events(),
+                out.display()
+            );
+        }
+        // A closed pipe (`| head`) is not an error worth reporting.
+        None => {
+            let _ = trace.write_csv(std::io::stdout().lock());
+        }
+    }
     Ok(())
 }
 

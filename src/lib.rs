@@ -4,8 +4,13 @@
 //! scenarios); [`engine`] replays traces against policies and counts what
 //! happens. The command line ([`cli`]) is a thin layer over both.
 
+pub mod analysis;
+#[cfg(feature = "gui")]
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod fsio;
+pub mod generate;
+pub mod import;
 pub mod model;

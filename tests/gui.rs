@@ -1,8 +1,10 @@
 //! The desktop app, driven through its widgets (egui_kittest): what a user
 //! sees after opening, editing, undoing, opening a broken file, exporting.
 //!
-//! The default scenario is SPEC example B (one user typing for 40 minutes),
-//! so every number below is worked out in the SPEC or by hand from it.
+//! Most tests open SPEC example B (one user typing for 40 minutes), so their
+//! numbers are worked out in the SPEC or by hand from it. The default
+//! scenario (the seed article: 300 generated users) is checked against the
+//! engine run on its own.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use egui_kittest::{Harness, SnapshotOptions};
 use lapse::app::command::Command;
 use lapse::app::{LapseApp, Start};
@@ -26,14 +28,26 @@ const ALERT: &str = "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit 
 /// warning shows at 75 and is missed at 80.
 const KEEPALIVE: &str = "keepalive: 0 logouts, 0 while present (0 of 1 user) · 0 submits and 0 edits lost (0 users, 0s of typing) · warnings: 1 shown, 0 heeded, 1 missed";
 
+fn example_b() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-b.ron"
+    ))
+}
+
+/// The app on SPEC example B.
 fn app(theme: egui::Theme, render: bool) -> Harness<'static, LapseApp> {
+    open(Start::File(example_b()), theme, render)
+}
+
+fn open(start: Start, theme: egui::Theme, render: bool) -> Harness<'static, LapseApp> {
     let builder = Harness::builder()
         .with_size(SIZE)
         .with_theme(theme)
         .with_max_steps(20)
         .with_options(SnapshotOptions::new().threshold(1.5).max_failed_pixels(200));
     let builder = if render { builder.wgpu() } else { builder };
-    let mut harness = builder.build_eframe(|cc| LapseApp::new(cc, Start::Default));
+    let mut harness = builder.build_eframe(move |cc| LapseApp::new(cc, start));
     settle(&mut harness);
     harness
 }
@@ -71,14 +85,35 @@ fn text_of(harness: &Harness<'static, LapseApp>, field: &str) -> Option<String> 
 
 #[test]
 fn opens_on_the_default_scenario_and_shows_its_totals() {
-    let harness = app(egui::Theme::Dark, false);
-    assert!(has_label(&harness, ALERT), "the alert's verdict");
-    assert!(has_label(&harness, KEEPALIVE), "the keepalive's verdict");
-    assert!(has_label(&harness, "Example B — 1 user over 1d"));
+    let harness = open(Start::Default, egui::Theme::Dark, false);
+    // The engine, run on its own on the built-in scenario, says what to show.
+    let file = lapse::model::scenario::default_scenario().expect("the default scenario parses");
+    let trace = file.load_population().expect("its population generates");
+    let run =
+        lapse::engine::run_scenario(&file.scenario, &trace, lapse::engine::RunOptions::TOTALS);
+    assert_eq!(run.users, 300, "250 office workers and 50 case workers");
     assert!(has_label(
         &harness,
-        "1 user · 6 events · day 1 00:00 to day 1 00:45 (45m)"
+        &format!("{} — 300 users over 5d", file.scenario.name)
     ));
+    for p in &run.policies {
+        let m = &p.metrics;
+        let n = lapse::app::plots::thousands;
+        let start = format!(
+            "{}: {} logouts, {} while present (",
+            p.name,
+            n(m.logouts),
+            n(m.logouts_while_present)
+        );
+        let losses = format!("{} edits lost", n(m.lost_inputs));
+        let node = harness.get_by_label_contains(&start);
+        let verdict = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.value())
+            .unwrap_or_default();
+        assert!(verdict.contains(&losses), "{verdict}");
+    }
     // The totals charts, one per metric.
     for title in [
         "Logouts",
@@ -88,6 +123,11 @@ fn opens_on_the_default_scenario_and_shows_its_totals() {
     ] {
         assert!(has_label(&harness, title), "{title}");
     }
+    // The generated population's groups are shown with their profiles.
+    assert!(
+        harness.query_by_label_contains("300 users · ").is_some(),
+        "population summary"
+    );
     assert!(!harness.state().document().is_dirty());
 }
 
@@ -255,7 +295,7 @@ fn opening_a_broken_file_shows_the_error_with_its_location() {
         &format!("Could not open {}", path.display())
     ));
     assert!(has_label(&harness, ALERT), "the open scenario is untouched");
-    assert_eq!(harness.state().document().path, None);
+    assert_eq!(harness.state().document().path, Some(example_b()));
 }
 
 #[test]
@@ -282,8 +322,14 @@ fn new_asks_before_losing_unsaved_edits() {
         .get_by_role_and_label(Role::Button, "Don't save")
         .click();
     settle(&mut harness);
-    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("30m"));
-    assert!(has_label(&harness, ALERT));
+    // The default scenario, untitled and unedited.
+    assert_eq!(harness.state().document().path, None);
+    assert_eq!(
+        harness.state().document().scenario,
+        lapse::model::scenario::default_scenario()
+            .expect("parses")
+            .scenario
+    );
     assert!(!harness.state().document().is_dirty());
 }
 
@@ -343,7 +389,7 @@ fn mask_timing(harness: &mut Harness<'static, LapseApp>) {
 
 #[test]
 fn snapshot_main_view_dark() {
-    let mut harness = app(egui::Theme::Dark, true);
+    let mut harness = open(Start::Default, egui::Theme::Dark, true);
     harness.remove_cursor();
     mask_timing(&mut harness);
     harness.snapshot("main_dark");
@@ -351,7 +397,7 @@ fn snapshot_main_view_dark() {
 
 #[test]
 fn snapshot_main_view_light() {
-    let mut harness = app(egui::Theme::Light, true);
+    let mut harness = open(Start::Default, egui::Theme::Light, true);
     harness.remove_cursor();
     mask_timing(&mut harness);
     harness.snapshot("main_light");
@@ -398,7 +444,7 @@ fn the_last_session_comes_back_with_its_unsaved_edits_and_theme() {
     assert_eq!(text_of(&again, "Idle timeout").as_deref(), Some("1h"));
     assert!(
         again.state().document().is_dirty(),
-        "an untitled scenario that differs from the default is unsaved"
+        "the restored scenario differs from its file on disk"
     );
     assert!(!has_label(&again, ALERT));
     assert_eq!(
@@ -427,7 +473,13 @@ fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
 fn every_view_opens_with_every_input_named() {
     let mut harness = app(egui::Theme::Dark, false);
     // `run` (inside `settle`) checks that every input has an accessible name.
-    for tab in ["Over time", "User timeline", "Idle gaps", "All metrics", "Totals"] {
+    for tab in [
+        "Over time",
+        "User timeline",
+        "Idle gaps",
+        "All metrics",
+        "Totals",
+    ] {
         harness.get_by_label(tab).click();
         settle(&mut harness);
     }
@@ -455,7 +507,10 @@ fn every_view_opens_with_every_input_named() {
     settle(&mut harness);
     // ana's actions at 0, 10, 20, 30, 40, 45 minutes: five pauses, one of
     // them (40 to 45) 5 minutes, the others 10; none reaches 30 minutes.
-    assert!(has_label(&harness, "5 pauses between a user's consecutive actions."));
+    assert!(has_label(
+        &harness,
+        "5 pauses between a user's consecutive actions."
+    ));
     assert!(has_label(
         &harness,
         "alert: 0.0% of pauses last at least the idle timeout (30m); 0.0% reach the warning (25m)"

@@ -142,30 +142,26 @@ fn base_dir(path: Option<&Path>) -> PathBuf {
 
 /// Rewrites a relative trace path so it still names the same file from `new_base`.
 pub fn rebase_population(scenario: &mut Scenario, old_base: &Path, new_base: &Path) {
-    match &mut scenario.population {
-        Population::Trace { path } => {
-            if path.is_absolute() || old_base == new_base {
-                return;
-            }
-            let target = absolute(&old_base.join(&*path));
-            let new_base = absolute(new_base);
-            *path = match target.strip_prefix(&new_base) {
-                Ok(relative) => relative.to_path_buf(),
-                Err(_) => target,
-            };
+    if let Population::Trace { path } = &mut scenario.population {
+        if path.is_absolute() || old_base == new_base {
+            return;
         }
+        let target = absolute(&old_base.join(&*path));
+        let new_base = absolute(new_base);
+        *path = match target.strip_prefix(&new_base) {
+            Ok(relative) => relative.to_path_buf(),
+            Err(_) => target,
+        };
     }
 }
 
 /// Makes a relative trace path absolute (from `base`): for a scenario that
 /// has no file of its own yet.
 pub fn absolutize_population(scenario: &mut Scenario, base: &Path) {
-    match &mut scenario.population {
-        Population::Trace { path } => {
-            if !path.is_absolute() {
-                *path = absolute(&base.join(&*path));
-            }
-        }
+    if let Population::Trace { path } = &mut scenario.population
+        && !path.is_absolute()
+    {
+        *path = absolute(&base.join(&*path));
     }
 }
 
@@ -239,7 +235,9 @@ mod tests {
         );
         doc.save_to(&out.join("s.ron"))
             .expect("saved in a sibling folder");
-        let Population::Trace { path } = &doc.scenario.population;
+        let Population::Trace { path } = &doc.scenario.population else {
+            panic!("still a trace population");
+        };
         assert!(path.is_absolute(), "{}", path.display());
         let again = Scenario::load(&out.join("s.ron")).expect("reloads");
         assert!(again.load_population().is_ok(), "the trace is still found");

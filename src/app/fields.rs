@@ -126,7 +126,7 @@ pub fn name_text(
     problems: Problems<'_>,
 ) -> bool {
     let response = ui
-        .add(egui::TextEdit::singleline(value).desired_width(180.0))
+        .add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
         .labelled_by(label.id)
         .on_hover_text(help);
     show_problems(ui, problems, key);

@@ -15,6 +15,15 @@ pub const AWAY_AFTER: &str = "A user whose last action is this far back counts a
 pub const BUCKET: &str =
     "The width of one time-series bucket in the plots over time (SPEC default: 15m).";
 
+pub const POPULATION: &str = "Where the users come from: generated from behaviour profiles (groups of users of one profile each), or replayed from a trace file.";
+
+pub const GENERATED: &str = "Users generated from the scenario's profiles: the seed fixes every event, so each policy meets exactly the same people. Day 0 is a Monday.";
+
+pub const GROUP_PROFILE: &str = "The behaviour profile this group's users follow (profiles are defined in the scenario file; see docs/generate.md).";
+
+pub const GROUP_USERS: &str =
+    "How many users this group has. Changing it leaves the other users' events as they were.";
+
 pub const TRACE: &str = "The users to replay: a trace in the canonical CSV (`user,time_ms,kind`), relative to the scenario's folder. Drop a .csv on the window to use it.";
 
 pub const POLICY_NAME: &str = "The policy's name; names must be unique within a scenario.";

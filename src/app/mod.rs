@@ -21,6 +21,7 @@ mod notify;
 mod panels;
 pub mod plots;
 pub mod prepare;
+pub mod simulate;
 pub mod state;
 pub mod timeline;
 pub mod worker;
@@ -42,12 +43,11 @@ use plots::timeline::TimelineView;
 use state::Persisted;
 use worker::{Results, Stage, Worker};
 
-/// The scenario Lapse opens with, embedded so it works from any folder, and
-/// the folder its relative paths start from. Switching the default is this line.
-const DEFAULT_SCENARIO: (&str, Option<&str>) = (
-    include_str!("../../tests/fixtures/example-b.ron"),
-    Some(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")),
-);
+/// The scenario Lapse opens with (`scenarios/seed-article.ron`, embedded so
+/// it works from any folder), and the folder its relative paths start from
+/// (none: its population is generated). Switching the default is this line.
+const DEFAULT_SCENARIO: (&str, Option<&str>) =
+    (crate::model::scenario::DEFAULT_SCENARIO_TEXT, None);
 
 /// The default scenario as an untitled document.
 pub fn default_file() -> ScenarioFile {
@@ -71,6 +71,7 @@ fn fallback_scenario() -> Scenario {
         horizon: Dur::days(1),
         away_after: Dur::mins(5),
         bucket: Dur::mins(15),
+        profiles: Vec::new(),
         population: Population::Trace {
             path: "trace.csv".into(),
         },

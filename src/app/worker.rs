@@ -6,16 +6,17 @@
 //! generation is not the latest it asked for.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::engine::{Progress, RunOptions, ScenarioRun, run_scenario_with};
+use crate::engine::{Progress, ScenarioRun};
 use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, Trace};
 
 use super::gaps::GapHistogram;
 use super::prepare::{PlotData, gap_histogram, plot_data};
+use super::simulate::Simulator;
 
 /// What the app asks for: simulate this scenario.
 struct Job {
@@ -68,8 +69,9 @@ impl JobProgress {
 /// Where the users came from, in a few numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PopulationSummary {
-    /// The trace file, resolved against the scenario's folder.
-    pub source: PathBuf,
+    /// Where the users come from: the trace file (resolved against the
+    /// scenario's folder), or the generated groups.
+    pub source: String,
     pub users: usize,
     pub events: usize,
     /// First and last event times (ms), if there are events.
@@ -77,7 +79,20 @@ pub struct PopulationSummary {
 }
 
 impl PopulationSummary {
-    fn of(trace: &Trace, source: PathBuf) -> PopulationSummary {
+    fn of(trace: &Trace, file: &ScenarioFile) -> PopulationSummary {
+        let source = match &file.scenario.population {
+            Population::Trace { .. } => file
+                .trace_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            Population::Generated(groups) => {
+                let parts: Vec<String> = groups
+                    .iter()
+                    .map(|g| format!("{} × {}", g.name(), g.users))
+                    .collect();
+                format!("generated: {}", parts.join(", "))
+            }
+        };
         let first = trace
             .users()
             .filter_map(|(_, events)| events.first().map(|e| e.time()))
@@ -204,28 +219,54 @@ impl Worker {
     }
 }
 
-/// The loaded population, kept while its file does not change.
+/// The loaded population, kept while what it comes from does not change.
 #[derive(Default)]
 struct Cache {
-    trace: Option<(TraceKey, Arc<Trace>)>,
-    gaps: Option<(TraceKey, u64, Arc<GapHistogram>)>,
+    trace: Option<(PopulationKey, Arc<Trace>)>,
+    gaps: Option<(PopulationKey, u64, Arc<GapHistogram>)>,
+    /// Counts population loads: tells the simulator its kept results are stale.
+    loads: u64,
+    /// The last run's results, policy by policy.
+    sim: Simulator,
 }
 
-/// A trace file as it was when read: a change of size or time reloads it.
+/// What a population depends on: a change reloads (or regenerates) it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct TraceKey {
-    path: PathBuf,
-    modified: Option<SystemTime>,
-    len: u64,
+enum PopulationKey {
+    /// A trace file as it was when read (size and modification time).
+    Trace {
+        path: PathBuf,
+        modified: Option<SystemTime>,
+        len: u64,
+    },
+    /// Profiles, groups, seed and horizon fix a generated trace byte for byte.
+    Generated {
+        profiles: Vec<crate::generate::Profile>,
+        groups: Vec<crate::generate::Group>,
+        seed: u64,
+        horizon: u64,
+    },
 }
 
-impl TraceKey {
-    fn of(path: &std::path::Path) -> TraceKey {
-        let meta = std::fs::metadata(path).ok();
-        TraceKey {
-            path: path.to_path_buf(),
-            modified: meta.as_ref().and_then(|m| m.modified().ok()),
-            len: meta.map_or(0, |m| m.len()),
+impl PopulationKey {
+    fn of(file: &ScenarioFile) -> PopulationKey {
+        let s = &file.scenario;
+        match &s.population {
+            Population::Trace { .. } => {
+                let path = file.trace_path().unwrap_or_default();
+                let meta = std::fs::metadata(&path).ok();
+                PopulationKey::Trace {
+                    modified: meta.as_ref().and_then(|m| m.modified().ok()),
+                    len: meta.map_or(0, |m| m.len()),
+                    path,
+                }
+            }
+            Population::Generated(groups) => PopulationKey::Generated {
+                profiles: s.profiles.clone(),
+                groups: groups.clone(),
+                seed: s.seed,
+                horizon: s.horizon.as_ms(),
+            },
         }
     }
 }
@@ -266,15 +307,19 @@ fn serve(jobs: &Receiver<Job>, done: &Sender<Finished>, wake: &(impl Fn() + Send
 fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnostics>> {
     let start = Instant::now();
     if job.reload {
-        *cache = Cache::default();
+        let loads = cache.loads;
+        *cache = Cache {
+            loads,
+            ..Cache::default()
+        };
     }
     job.progress.set_stage(Stage::Loading);
-    let (trace, source) = match load_population(&job.file, cache) {
-        Ok(loaded) => loaded,
+    let key = PopulationKey::of(&job.file);
+    let trace = match load_population(&job.file, &key, cache) {
+        Ok(trace) => trace,
         Err(e) => return Some(Err(e)),
     };
     let scenario = &job.file.scenario;
-    let key = TraceKey::of(&source);
     let horizon = scenario.horizon.as_ms();
     let gaps = match &cache.gaps {
         Some((k, h, gaps)) if *k == key && *h == horizon => Arc::clone(gaps),
@@ -289,10 +334,12 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         Ordering::Relaxed,
     );
     job.progress.set_stage(Stage::Simulating);
-    let run = run_scenario_with(scenario, &trace, RunOptions::EVERYTHING, &job.progress.run)?;
+    let run = cache
+        .sim
+        .run(scenario, &trace, cache.loads, &job.progress.run)?;
     job.progress.set_stage(Stage::Preparing);
     let plots = plot_data(scenario, &run, gaps);
-    let population = PopulationSummary::of(&trace, source);
+    let population = PopulationSummary::of(&trace, &job.file);
     Some(Ok(Arc::new(Results {
         generation: job.generation,
         scenario: scenario.clone(),
@@ -304,32 +351,23 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
     })))
 }
 
-/// The scenario's users: from the cache when the file is unchanged.
+/// The scenario's users: from the cache when nothing they depend on changed.
 fn load_population(
     file: &ScenarioFile,
+    key: &PopulationKey,
     cache: &mut Cache,
-) -> Result<(Arc<Trace>, PathBuf), Diagnostics> {
-    match &file.scenario.population {
-        Population::Trace { .. } => {
-            // Hook for access logs: once `lapse::import` lands, a population
-            // that names a log (not a canonical CSV) is imported here.
-            let path = file.trace_path().unwrap_or_default();
-            let key = TraceKey::of(&path);
-            if let Some((k, trace)) = &cache.trace
-                && *k == key
-            {
-                return Ok((Arc::clone(trace), path));
-            }
-            let trace = Arc::new(file.load_population()?);
-            cache.trace = Some((key, Arc::clone(&trace)));
-            Ok((trace, path))
-        }
+) -> Result<Arc<Trace>, Diagnostics> {
+    if let Some((k, trace)) = &cache.trace
+        && k == key
+    {
+        return Ok(Arc::clone(trace));
     }
-}
-
-/// A cheap stand-in for a poisoned lock: the data is plain and still usable.
-pub fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    // Hook for access logs: once the GUI offers `lapse::import`, a trace
+    // path naming a log (not a canonical CSV) is imported here.
+    let trace = Arc::new(file.load_population()?);
+    cache.trace = Some((key.clone(), Arc::clone(&trace)));
+    cache.loads += 1;
+    Ok(trace)
 }
 
 #[cfg(test)]

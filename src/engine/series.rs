@@ -206,7 +206,9 @@ pub struct RunSink {
 }
 
 impl Sink for RunSink {
-    #[inline]
+    // Inlined into each call site, where the outcome is known, so that a
+    // totals-only run (no series) pays one branch per outcome.
+    #[inline(always)]
     fn note(&mut self, t: u64, outcome: Outcome) {
         if let Outcome::SessionEnd { started, .. } = outcome {
             self.sessions.push((started, t));

@@ -6,6 +6,11 @@
 //! SPEC's order: missed, redirect, shown, keepalive, then the user's event.
 //! The server session's expiry is passive: it is noticed ("settled") at the
 //! first instant at or after its deadline, and dated at the deadline.
+//!
+//! This is the hot loop of every run, so the state is flat: absent times are
+//! `NEVER` rather than `None`, and the next page happening and the session's
+//! deadline are kept up to date, so that the common event (a key press on an
+//! open page, nothing due) costs a couple of compares.
 
 use crate::model::{Event, EventKind, OnExpiry, OnResponse, Policy, Refresh, ResetsOn};
 
@@ -21,22 +26,28 @@ pub struct SimConfig {
     pub bucket: u64,
 }
 
-/// A policy flattened for the hot loop. Zero durations (refused by validation)
-/// switch their feature off rather than divide by zero.
+/// No time: a deadline that never comes, a limit that is not set.
+const NEVER: u64 = u64::MAX;
+
+/// A policy flattened for the hot loop: every absent duration is `NEVER`.
+/// Zero durations (refused by validation) switch their feature off rather
+/// than divide by zero.
 #[derive(Clone, Copy, Debug)]
 pub struct Params {
-    idle: Option<u64>,
-    absolute: Option<u64>,
+    idle: u64,
+    absolute: u64,
     refresh: Refresh,
     browser_session: bool,
-    remember: Option<u64>,
+    remember: u64,
     csrf: bool,
-    csrf_limit: Option<u64>,
-    /// Warning lead, when a warning is configured (and the client timer runs).
-    lead: Option<u64>,
+    csrf_limit: u64,
+    /// Warning lead; `NEVER` without a warning.
+    lead: u64,
+    /// The open page runs a client timer (a warning or a redirect).
+    timer: bool,
     resets_on_activity: bool,
     extend: bool,
-    keepalive: Option<u64>,
+    keepalive: u64,
     redirect: bool,
     preserve_drafts: bool,
     away: u64,
@@ -45,34 +56,35 @@ pub struct Params {
 
 impl Params {
     pub fn new(policy: &Policy, cfg: &SimConfig) -> Params {
-        let positive = |d: Option<crate::model::Dur>| d.map(|d| d.0).filter(|&ms| ms > 0);
-        let idle = positive(policy.idle_timeout);
+        let off_if_zero = |d: Option<crate::model::Dur>| match d {
+            Some(d) if d.0 > 0 => d.0,
+            _ => NEVER,
+        };
+        let idle = off_if_zero(policy.idle_timeout);
         // The client timer counts from the idle timeout; without one it cannot run.
         let warning = policy
             .warning
-            .filter(|w| idle.is_some_and(|i| w.lead.0 > 0 && w.lead.0 < i));
+            .filter(|w| idle != NEVER && w.lead.0 > 0 && w.lead.0 < idle);
+        let redirect = policy.on_expiry == OnExpiry::Redirect && idle != NEVER;
         Params {
             idle,
-            absolute: positive(policy.absolute_timeout),
+            absolute: off_if_zero(policy.absolute_timeout),
             refresh: policy.refresh,
             browser_session: policy.browser_session,
-            remember: positive(policy.remember_me),
+            remember: off_if_zero(policy.remember_me),
             csrf: policy.csrf.is_some(),
-            csrf_limit: policy.csrf.and_then(|c| positive(c.time_limit)),
-            lead: warning.map(|w| w.lead.0),
+            csrf_limit: off_if_zero(policy.csrf.and_then(|c| c.time_limit)),
+            lead: warning.map_or(NEVER, |w| w.lead.0),
+            timer: warning.is_some() || redirect,
             resets_on_activity: warning
                 .is_some_and(|w| w.resets_on == ResetsOn::RequestsAndActivity),
             extend: warning.is_some_and(|w| w.on_response == OnResponse::Extend),
-            keepalive: policy.keepalive.map(|k| k.interval.0).filter(|&ms| ms > 0),
-            redirect: policy.on_expiry == OnExpiry::Redirect && idle.is_some(),
+            keepalive: off_if_zero(policy.keepalive.map(|k| k.interval)),
+            redirect,
             preserve_drafts: policy.preserve_drafts,
             away: cfg.away_after,
             horizon: cfg.horizon,
         }
-    }
-
-    fn has_timer(&self) -> bool {
-        self.lead.is_some() || self.redirect
     }
 }
 
@@ -111,8 +123,8 @@ struct Session {
 #[derive(Clone, Copy, Debug)]
 struct Ended {
     at: u64,
-    /// The user's last present event before `at`.
-    last_present: Option<u64>,
+    /// The user's last present event before `at` (`NEVER`: none).
+    last_present: u64,
     /// An expiry not yet met by the user (nor forgiven by a browser close).
     logout_pending: bool,
 }
@@ -127,7 +139,7 @@ struct Edits {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Warn {
-    /// No warning configured.
+    /// No warning configured, or no page.
     Off,
     /// This cycle's warning is still to come.
     Pending,
@@ -136,8 +148,10 @@ enum Warn {
     Done,
 }
 
+/// The open page. Its fields mean nothing while `open` is false.
 #[derive(Clone, Copy, Debug)]
 struct Page {
+    open: bool,
     view_at: u64,
     /// The session identity the page's CSRF token was issued under.
     identity: u32,
@@ -146,8 +160,22 @@ struct Page {
     last_reset: u64,
     warn: Warn,
     /// The next keepalive tick that will ping (the user was present since the last).
-    keepalive_due: Option<u64>,
+    keepalive_due: u64,
 }
+
+const CLOSED: Page = Page {
+    open: false,
+    view_at: 0,
+    identity: 0,
+    edits: Edits {
+        count: 0,
+        first: 0,
+        last: 0,
+    },
+    last_reset: 0,
+    warn: Warn::Off,
+    keepalive_due: NEVER,
+};
 
 /// One user's state under one policy.
 pub struct UserSim<'a, S: Sink> {
@@ -155,12 +183,18 @@ pub struct UserSim<'a, S: Sink> {
     pub metrics: Metrics,
     sink: &'a mut S,
     session: Option<Session>,
+    /// The live session's deadline (`NEVER` without a session or a limit),
+    /// kept in step with `session`.
+    deadline: u64,
     ended: Option<Ended>,
     next_identity: u32,
-    /// The last explicit login, while its remember-me cookie stands.
-    remembered_login: Option<u64>,
-    last_present: Option<u64>,
-    page: Option<Page>,
+    /// The last explicit login, while its remember-me cookie stands (`NEVER`: none).
+    remembered_login: u64,
+    /// The user's last present event (`NEVER`: none yet).
+    last_present: u64,
+    page: Page,
+    /// The open page's next happening (`NEVER` for none), kept in step with `page`.
+    next_at: u64,
     /// Edits the session tore down under `preserve_drafts`, waiting for the next page.
     draft: Option<Edits>,
 }
@@ -173,19 +207,19 @@ pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
         metrics: Metrics::default(),
         sink,
         session: None,
+        deadline: NEVER,
         ended: None,
         next_identity: 0,
-        remembered_login: None,
-        last_present: None,
-        page: None,
+        remembered_login: NEVER,
+        last_present: NEVER,
+        page: CLOSED,
+        next_at: NEVER,
         draft: None,
     };
-    for e in events {
-        let t = e.time();
-        if t >= params.horizon {
-            break;
-        }
-        sim.user_event(t, e.kind());
+    // Events at or after the horizon are dropped.
+    let kept = events.partition_point(|e| e.time() < params.horizon);
+    for e in &events[..kept] {
+        sim.user_event(e.time(), e.kind());
     }
     sim.finish();
     sim.metrics
@@ -196,60 +230,57 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// Processes every page happening at or before `limit`, then the session expiry.
     fn advance_to(&mut self, limit: u64) {
-        while let Some(m) = self.next_happening().filter(|&m| m <= limit) {
-            self.happenings_at(m);
+        while self.next_at <= limit {
+            self.happenings_at(self.next_at);
         }
         self.settle(limit);
     }
 
-    /// The earliest warning, deadline or keepalive tick the open page has coming.
-    fn next_happening(&self) -> Option<u64> {
-        let page = self.page.as_ref()?;
-        let mut next = page.keepalive_due.unwrap_or(u64::MAX);
-        if let Some(idle) = self.p.idle.filter(|_| self.p.has_timer()) {
-            let deadline = page.last_reset + idle;
-            match (page.warn, self.p.lead) {
-                (Warn::Pending, Some(lead)) => next = next.min(deadline - lead),
-                (Warn::Shown, _) => next = next.min(deadline),
+    /// Recomputes `next_at` after the page changed: the earliest warning,
+    /// client deadline or keepalive tick it has coming.
+    fn update_next(&mut self) {
+        let page = &self.page;
+        let mut next = page.keepalive_due;
+        if page.open && self.p.timer {
+            let deadline = page.last_reset + self.p.idle;
+            match page.warn {
+                Warn::Pending => next = next.min(deadline - self.p.lead),
+                Warn::Shown => next = next.min(deadline),
                 _ => {}
             }
             if self.p.redirect {
                 next = next.min(deadline);
             }
         }
-        (next != u64::MAX).then_some(next)
+        self.next_at = next;
     }
 
     /// Everything the page does at instant `m`, in the SPEC's order.
     fn happenings_at(&mut self, m: u64) {
         self.settle(m);
-        let Some(page) = self.page else { return };
-        let client_deadline = self.p.idle.map(|i| page.last_reset + i);
+        let page = self.page;
+        let client_deadline = page.last_reset.saturating_add(self.p.idle);
         // 1. A shown warning reaching its deadline unanswered is missed.
-        if page.warn == Warn::Shown && client_deadline == Some(m) {
+        if page.warn == Warn::Shown && client_deadline == m {
             self.metrics.warnings_missed += 1;
             self.sink.note(m, Outcome::WarningMissed);
             self.set_warn(Warn::Done);
         }
         // 2. The client redirect.
-        if self.p.redirect && client_deadline == Some(m) {
+        if self.p.redirect && client_deadline == m {
             self.redirect(m);
             return;
         }
         // 3. A new warning is shown.
-        if let (Warn::Pending, Some(lead), Some(deadline)) =
-            (page.warn, self.p.lead, client_deadline)
-            && deadline - lead == m
-        {
+        if page.warn == Warn::Pending && client_deadline - self.p.lead == m {
             self.metrics.warnings_shown += 1;
             self.sink.note(m, Outcome::WarningShown);
             self.set_warn(Warn::Shown);
         }
         // 4. The keepalive tick (it was scheduled only if the user was present).
-        if page.keepalive_due == Some(m) {
-            if let Some(page) = self.page.as_mut() {
-                page.keepalive_due = None;
-            }
+        if page.keepalive_due == m {
+            self.page.keepalive_due = NEVER;
+            self.update_next();
             self.metrics.keepalive_pings += 1;
             self.sink.note(m, Outcome::KeepalivePing);
             if self.server(m, Req::Keepalive) == Reach::Live {
@@ -259,32 +290,45 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     /// Ends the session at its deadline if that is at or before `t`.
+    #[inline]
     fn settle(&mut self, t: u64) {
-        if let Some(deadline) = self.session.map(|s| self.deadline(&s))
-            && deadline <= t
-        {
-            self.end_session(deadline, EndReason::Expired);
+        if self.deadline <= t {
+            self.end_session(self.deadline, EndReason::Expired);
         }
     }
 
-    /// The earlier of the idle and absolute deadlines; `u64::MAX` for none.
-    fn deadline(&self, s: &Session) -> u64 {
-        let idle = self.p.idle.map_or(u64::MAX, |i| s.refreshed_at + i);
-        let absolute = self.p.absolute.map_or(u64::MAX, |a| s.login_at + a);
+    /// The earlier of the idle and absolute deadlines; `NEVER` for none.
+    fn deadline_of(&self, s: &Session) -> u64 {
+        let idle = s.refreshed_at.saturating_add(self.p.idle);
+        let absolute = s.login_at.saturating_add(self.p.absolute);
         idle.min(absolute)
+    }
+
+    /// Moves the live session's idle deadline forward to count from `t`.
+    fn refresh_session(&mut self, t: u64) {
+        if let Some(session) = self.session.as_mut() {
+            session.refreshed_at = t;
+            let s = *session;
+            self.deadline = self.deadline_of(&s);
+        }
     }
 
     // ----- the user's events -------------------------------------------------
 
+    #[inline]
     fn user_event(&mut self, t: u64, kind: EventKind) {
-        self.advance_to(t);
+        if self.next_at <= t || self.deadline <= t {
+            self.advance_to(t);
+        }
         if kind == EventKind::Close {
             self.close(t);
             return;
         }
         self.note_presence(t);
-        self.answer_warning(t);
-        if kind != EventKind::View && self.page.is_none() {
+        if self.page.warn == Warn::Shown {
+            self.answer_warning(t);
+        }
+        if kind != EventKind::View && !self.page.open {
             self.view(t); // the implicit view that opens a page
         }
         match kind {
@@ -292,36 +336,37 @@ impl<S: Sink> UserSim<'_, S> {
             EventKind::Request => self.request(t),
             EventKind::Submit => self.submit(t),
             EventKind::Input => {
-                if let Some(page) = self.page.as_mut() {
-                    let e = &mut page.edits;
-                    if e.count == 0 {
-                        e.first = t;
-                    }
-                    e.count += 1;
-                    e.last = t;
+                let e = &mut self.page.edits;
+                if e.count == 0 {
+                    e.first = t;
                 }
+                e.count += 1;
+                e.last = t;
                 self.client_activity(t);
             }
             EventKind::Activity => self.client_activity(t),
             EventKind::Close => {}
         }
-        self.schedule_keepalive(t);
+        if self.page.keepalive_due == NEVER && self.p.keepalive != NEVER {
+            self.schedule_keepalive(t);
+        }
     }
 
     /// Adds the away time since the previous present event to `unattended_ms`.
+    #[inline]
     fn note_presence(&mut self, t: u64) {
-        if let (Some(s), Some(q)) = (self.session, self.last_present) {
-            let away_from = (q + self.p.away).max(s.login_at);
+        if let Some(s) = self.session {
+            let away_from = self
+                .last_present
+                .saturating_add(self.p.away)
+                .max(s.login_at);
             self.metrics.unattended_ms += t.saturating_sub(away_from);
         }
-        self.last_present = Some(t);
+        self.last_present = t;
     }
 
     /// The first present event while a warning is shown answers it.
     fn answer_warning(&mut self, t: u64) {
-        if self.page.is_none_or(|p| p.warn != Warn::Shown) {
-            return;
-        }
         self.metrics.warnings_heeded += 1;
         self.sink.note(t, Outcome::WarningHeeded);
         self.set_warn(Warn::Done);
@@ -390,9 +435,7 @@ impl<S: Sink> UserSim<'_, S> {
     fn save(&mut self, t: u64) {
         self.metrics.saved_submits += 1;
         self.sink.note(t, Outcome::SubmitSaved);
-        if let Some(page) = self.page.as_mut() {
-            page.edits = Edits::default();
-        }
+        self.page.edits = Edits::default();
     }
 
     /// Issued at this page's view, under the same session identity, and young enough.
@@ -400,17 +443,16 @@ impl<S: Sink> UserSim<'_, S> {
         if !self.p.csrf {
             return true;
         }
-        let (Some(page), Some(session)) = (self.page, self.session) else {
+        let Some(session) = self.session else {
             return false;
         };
-        page.identity == session.identity
-            && self
-                .p
-                .csrf_limit
-                .is_none_or(|limit| t - page.view_at < limit)
+        self.page.open
+            && self.page.identity == session.identity
+            && t - self.page.view_at < self.p.csrf_limit
     }
 
     /// Input and activity restart the client timer only under `RequestsAndActivity`.
+    #[inline]
     fn client_activity(&mut self, t: u64) {
         if self.p.resets_on_activity {
             self.reset_timer(t);
@@ -418,7 +460,7 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     fn close(&mut self, t: u64) {
-        if self.page.is_none() {
+        if !self.page.open {
             return; // closing a closed page does nothing
         }
         self.close_page(t);
@@ -436,28 +478,24 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// A request reaching the server at `t` (the session is already settled at `t`).
     fn server(&mut self, t: u64, req: Req) -> Reach {
-        if let Some(session) = self.session.as_mut() {
+        if let Some(session) = self.session {
             let refresh = match self.p.refresh {
                 Refresh::EachRequest => true,
                 Refresh::OnModify => matches!(req, Req::Submit | Req::Extend),
-                Refresh::HalfWindow => self
-                    .p
-                    .idle
-                    .is_some_and(|idle| 2 * (t - session.refreshed_at) > idle),
+                Refresh::HalfWindow => 2 * (t - session.refreshed_at) > self.p.idle,
                 Refresh::Never => false,
             };
             if refresh {
-                session.refreshed_at = t;
+                self.refresh_session(t);
             }
             return Reach::Live;
         }
         if matches!(req, Req::Keepalive | Req::Extend) {
             return Reach::Dead;
         }
-        let remembered = match (self.p.remember, self.remembered_login) {
-            (Some(duration), Some(login)) => t - login < duration,
-            _ => false,
-        };
+        let remembered = self.p.remember != NEVER
+            && self.remembered_login != NEVER
+            && t - self.remembered_login < self.p.remember;
         if remembered {
             self.metrics.silent_relogins += 1;
             self.sink.note(t, Outcome::SilentRelogin);
@@ -471,26 +509,30 @@ impl<S: Sink> UserSim<'_, S> {
             self.count_logout(t, ended.at, ended.last_present);
         }
         self.start_session(t);
-        self.remembered_login = Some(t);
+        self.remembered_login = t;
         Reach::Login
     }
 
     fn start_session(&mut self, t: u64) {
-        self.session = Some(Session {
+        let session = Session {
             identity: self.next_identity,
             login_at: t,
             refreshed_at: t,
             csrf_written: false,
-        });
+        };
+        self.deadline = self.deadline_of(&session);
+        self.session = Some(session);
         self.next_identity += 1;
     }
 
     fn end_session(&mut self, at: u64, reason: EndReason) {
         let Some(s) = self.session.take() else { return };
-        if let Some(q) = self.last_present {
-            let away_from = (q + self.p.away).max(s.login_at);
-            self.metrics.unattended_ms += at.saturating_sub(away_from);
-        }
+        self.deadline = NEVER;
+        let away_from = self
+            .last_present
+            .saturating_add(self.p.away)
+            .max(s.login_at);
+        self.metrics.unattended_ms += at.saturating_sub(away_from);
         self.metrics.max_session_ms = self.metrics.max_session_ms.max(at - s.login_at);
         self.sink.note(
             at,
@@ -507,8 +549,8 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     /// A logout the user meets at `met`, for a session that ended at `end`.
-    fn count_logout(&mut self, met: u64, end: u64, last_present: Option<u64>) {
-        let while_present = last_present.is_some_and(|q| end.saturating_sub(q) < self.p.away);
+    fn count_logout(&mut self, met: u64, end: u64, last_present: u64) {
+        let while_present = last_present != NEVER && end.saturating_sub(last_present) < self.p.away;
         self.metrics.logouts += 1;
         if while_present {
             self.metrics.logouts_while_present += 1;
@@ -529,14 +571,13 @@ impl<S: Sink> UserSim<'_, S> {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        if self.p.csrf && !session.csrf_written {
-            // Writing the CSRF secret is a modification of the session.
-            session.csrf_written = true;
-            if self.p.refresh == Refresh::OnModify {
-                session.refreshed_at = t;
-            }
-        }
         let identity = session.identity;
+        // Writing the CSRF secret is a modification of the session.
+        let writes_csrf = self.p.csrf && !session.csrf_written;
+        session.csrf_written |= writes_csrf;
+        if writes_csrf && self.p.refresh == Refresh::OnModify {
+            self.refresh_session(t);
+        }
         let edits = match self.draft.take() {
             Some(draft) => {
                 self.metrics.drafts_restored += 1;
@@ -545,35 +586,34 @@ impl<S: Sink> UserSim<'_, S> {
             }
             None => Edits::default(),
         };
-        self.page = Some(Page {
+        self.page = Page {
+            open: true,
             view_at: t,
             identity,
             edits,
             last_reset: t,
-            warn: if self.p.lead.is_some() {
+            warn: if self.p.lead != NEVER {
                 Warn::Pending
             } else {
                 Warn::Off
             },
-            keepalive_due: self.p.keepalive.map(|k| t + k),
-        });
+            keepalive_due: t.saturating_add(self.p.keepalive),
+        };
+        self.update_next();
     }
 
     /// The page goes away; its edits are discarded (the caller counts any loss).
     fn close_page(&mut self, t: u64) {
-        if let Some(page) = self.page.take()
-            && page.warn == Warn::Shown
-        {
+        if self.page.open && self.page.warn == Warn::Shown {
             self.sink.note(t, Outcome::WarningCleared);
         }
+        self.page = CLOSED;
+        self.next_at = NEVER;
     }
 
     /// The session, not the user, tears the page's edits down.
     fn tear_down_edits(&mut self, t: u64) {
-        let Some(page) = self.page.as_mut() else {
-            return;
-        };
-        let edits = std::mem::take(&mut page.edits);
+        let edits = std::mem::take(&mut self.page.edits);
         if edits.count == 0 {
             return;
         }
@@ -608,47 +648,43 @@ impl<S: Sink> UserSim<'_, S> {
             ended.logout_pending = false; // counted here, not at the next login
         }
         self.count_logout(m, end, last_present);
-        self.remembered_login = None;
+        self.remembered_login = NEVER;
         self.tear_down_edits(m);
         self.close_page(m);
     }
 
     /// A request of this page reached a live session: a new timer cycle.
     fn reset_timer(&mut self, t: u64) {
-        if !self.p.has_timer() {
+        if !self.p.timer || !self.page.open {
             return;
         }
-        let Some(page) = self.page.as_mut() else {
-            return;
-        };
-        if page.warn == Warn::Shown {
+        if self.page.warn == Warn::Shown {
             self.sink.note(t, Outcome::WarningCleared);
         }
-        page.last_reset = t;
-        page.warn = if self.p.lead.is_some() {
-            Warn::Pending
-        } else {
-            Warn::Off
-        };
+        self.page.last_reset = t;
+        if self.p.lead != NEVER {
+            self.page.warn = Warn::Pending;
+        }
+        self.update_next();
     }
 
     fn set_warn(&mut self, warn: Warn) {
-        if let Some(page) = self.page.as_mut() {
-            page.warn = warn;
+        if self.page.open {
+            self.page.warn = warn;
         }
+        self.update_next();
     }
 
     /// After a present event, the first tick after it will ping.
     fn schedule_keepalive(&mut self, t: u64) {
-        let Some(interval) = self.p.keepalive else {
+        if !self.page.open {
             return;
-        };
-        if let Some(page) = self.page.as_mut()
-            && page.keepalive_due.is_none()
-        {
-            let ticks_passed = (t - page.view_at) / interval;
-            page.keepalive_due = Some(page.view_at + (ticks_passed + 1) * interval);
         }
+        let interval = self.p.keepalive;
+        let ticks_passed = (t - self.page.view_at) / interval;
+        let due = self.page.view_at + (ticks_passed + 1) * interval;
+        self.page.keepalive_due = due;
+        self.next_at = self.next_at.min(due);
     }
 
     /// The horizon: page happenings before it, then whatever session is left ends.
@@ -658,8 +694,8 @@ impl<S: Sink> UserSim<'_, S> {
             return;
         }
         self.advance_to(horizon - 1);
-        if let Some(s) = self.session {
-            let deadline = self.deadline(&s);
+        if self.session.is_some() {
+            let deadline = self.deadline;
             if deadline <= horizon {
                 self.end_session(deadline, EndReason::Expired);
             } else {

@@ -2,6 +2,7 @@
 
 pub mod duration;
 pub mod error;
+pub mod limits;
 pub mod locate;
 pub mod policy;
 pub mod scenario;

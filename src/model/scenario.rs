@@ -7,18 +7,19 @@ use serde::{Deserialize, Serialize};
 
 use super::duration::Dur;
 use super::error::{Diagnostic, Diagnostics, io_diagnostic};
+use super::limits::{human_bytes, limits};
 use super::locate::{FieldPath, Seg, line_col, locate};
 use super::policy::Policy;
 use super::trace::Trace;
-
-/// The most time-series buckets a run may ask for (horizon / bucket).
-pub const MAX_BUCKETS: u64 = 1_000_000;
 
 /// Where the users come from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Population {
     /// A trace in the canonical CSV; `path` is relative to the scenario's folder.
     Trace { path: PathBuf },
+    /// Users generated from the scenario's `profiles`:
+    /// `Generated([(profile: "office", users: 200), ...])`.
+    Generated(Vec<crate::generate::Group>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,6 +37,9 @@ pub struct Scenario {
     /// The width of one time-series bucket.
     #[serde(default = "default_bucket")]
     pub bucket: Dur,
+    /// Behaviour profiles that `Generated` populations draw users from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<crate::generate::Profile>,
     pub population: Population,
     pub policies: Vec<Policy>,
 }
@@ -45,6 +49,20 @@ fn default_away_after() -> Dur {
 }
 fn default_bucket() -> Dur {
     Dur::mins(15)
+}
+
+/// The scenario the app opens by default (`scenarios/seed-article.ron`),
+/// built in so that it works from anywhere.
+pub const DEFAULT_SCENARIO_TEXT: &str = include_str!("../../scenarios/seed-article.ron");
+
+/// The default scenario, parsed. It has no path: it is not a file on disk.
+pub fn default_scenario() -> Result<ScenarioFile, Diagnostics> {
+    let scenario = Scenario::parse(DEFAULT_SCENARIO_TEXT, Some(Path::new("seed-article.ron")))?;
+    Ok(ScenarioFile {
+        scenario,
+        path: None,
+        source: DEFAULT_SCENARIO_TEXT.to_string(),
+    })
 }
 
 /// A scenario with the text it came from, so problems can be located in it.
@@ -108,11 +126,12 @@ impl Scenario {
                 ));
             }
         }
-        if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > MAX_BUCKETS {
+        let max_buckets = limits().max_buckets;
+        if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > max_buckets {
             out.push((
                 vec![Seg::Field("bucket")],
                 format!(
-                    "bucket {} splits the horizon {} into more than {MAX_BUCKETS} buckets; use a wider bucket",
+                    "bucket {} splits the horizon {} into more than {max_buckets} buckets; use a wider bucket (or raise --max-buckets)",
                     self.bucket, self.horizon
                 ),
             ));
@@ -146,6 +165,7 @@ impl Scenario {
                 out.push((at(&path), format!("policy {:?}: {message}", policy.name)));
             }
         }
+        out.extend(crate::generate::scenario_problems(self));
         out
     }
 
@@ -196,6 +216,7 @@ impl ScenarioFile {
     pub fn trace_path(&self) -> Option<PathBuf> {
         match &self.scenario.population {
             Population::Trace { path } => Some(self.base_dir().join(path)),
+            Population::Generated(_) => None,
         }
     }
 
@@ -205,27 +226,32 @@ impl ScenarioFile {
             Population::Trace { path } => {
                 let resolved = self.base_dir().join(path);
                 if !resolved.is_file() {
-                    return Err(self.population_problem(format!(
-                        "trace file {:?} {} (looked for {})",
-                        path.display().to_string(),
-                        if resolved.is_dir() {
-                            "is a directory"
-                        } else {
-                            "does not exist"
-                        },
-                        resolved.display()
-                    )));
+                    let problem = if resolved.is_dir() {
+                        "is a directory"
+                    } else {
+                        "does not exist"
+                    };
+                    let mut message =
+                        format!("trace file {:?} {problem}", path.display().to_string());
+                    if resolved != *path {
+                        message += &format!(" (looked for {})", resolved.display());
+                    }
+                    return Err(self.population_problem(message));
                 }
                 Trace::load(&resolved)
             }
+            Population::Generated(_) => crate::generate::generate_file(self),
         }
     }
 
     fn population_problem(&self, message: String) -> Diagnostics {
         let mut d = Diagnostic::new(message);
         d.file = self.path.clone();
-        let at = locate(&self.source, &[Seg::Field("population"), Seg::Index(0)])
-            .or_else(|| locate(&self.source, &[Seg::Field("population")]));
+        let at = locate(
+            &self.source,
+            &[Seg::Field("population"), Seg::Field("path")],
+        )
+        .or_else(|| locate(&self.source, &[Seg::Field("population")]));
         if let Some((line, col)) = at {
             d = d.at(line, Some(col));
         }
@@ -239,6 +265,21 @@ pub fn read_text(path: &Path, action: &str) -> Result<String, Diagnostics> {
         return Err(Diagnostic::in_file(
             path,
             format!("cannot {action}: is a directory, not a file"),
+        )
+        .into());
+    }
+    let max = limits().max_file_bytes;
+    let size = std::fs::metadata(path)
+        .map_err(|e| io_diagnostic(path, action, &e))?
+        .len();
+    if size > max {
+        return Err(Diagnostic::in_file(
+            path,
+            format!(
+                "cannot {action}: the file is {}, larger than the limit of {} (raise with --max-file-size)",
+                human_bytes(size),
+                human_bytes(max)
+            ),
         )
         .into());
     }

@@ -135,7 +135,7 @@ impl Trace {
     pub fn user_events(&self, user: usize) -> &[Event] {
         &self.events[self.offsets[user]..self.offsets[user + 1]]
     }
-    pub fn users(&self) -> impl Iterator<Item = (&str, &[Event])> {
+    pub fn users(&self) -> impl DoubleEndedIterator<Item = (&str, &[Event])> + ExactSizeIterator {
         (0..self.num_users()).map(|u| (self.user_name(u), self.user_events(u)))
     }
     /// The time of the last event, if any.
@@ -199,6 +199,20 @@ pub struct TraceBuilder {
 }
 
 impl TraceBuilder {
+    /// Room for `users` users and `events` events: pushing that many never
+    /// moves the trace in memory.
+    pub fn with_capacity(users: usize, events: usize) -> Self {
+        let mut offsets = Vec::with_capacity(users + 1);
+        offsets.push(0);
+        TraceBuilder {
+            trace: Trace {
+                names: Vec::with_capacity(users),
+                offsets,
+                events: Vec::with_capacity(events),
+            },
+        }
+    }
+
     /// `events` must already be in time order.
     pub fn push_user(&mut self, name: String, events: &[Event]) {
         if self.trace.offsets.is_empty() {
@@ -272,8 +286,19 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
     let mut owners: Vec<u32> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
 
+    let max_line = super::limits::limits().max_line_bytes;
     while read(&mut csv, &mut record)? {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.as_slice().len() as u64 > max_line {
+            return Err(err_at(
+                line,
+                Some(1),
+                format!(
+                    "line longer than {}: not a trace line (raise with --max-line-length)",
+                    super::limits::human_bytes(max_line)
+                ),
+            ));
+        }
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue; // a blank line
         }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::app::plots::{self, policy_color, rough, timeline::TimelineView};
+use crate::app::plots::{self, policy_color, rough, thousands, timeline::TimelineView};
 use crate::app::prepare::People;
 use crate::app::state::Tab;
 use crate::app::worker::Results;
@@ -13,22 +13,18 @@ use crate::engine::Metrics;
 /// The headline for one policy, in pieces; `true` marks what matters most
 /// (people logged out while there, work lost), drawn in bold.
 fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)> {
-    let n = |v: u64, one: &str, many: &str| format!("{v} {}", if v == 1 { one } else { many });
-    let users = |v: usize| {
-        if v == 1 {
-            "1 user".to_string()
-        } else {
-            format!("{v} users")
-        }
+    let n = |v: u64, one: &str, many: &str| {
+        format!("{} {}", thousands(v), if v == 1 { one } else { many })
     };
+    let users = |v: usize| n(v as u64, "user", "users");
     vec![
         (format!("{name}: "), true),
         (format!("{}, ", n(m.logouts, "logout", "logouts")), false),
         (
             format!(
                 "{} while present ({} of {})",
-                m.logouts_while_present,
-                people.logged_out_while_present,
+                thousands(m.logouts_while_present),
+                thousands(people.logged_out_while_present as u64),
                 users(people.users)
             ),
             true,
@@ -47,7 +43,9 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
         (
             format!(
                 " · warnings: {} shown, {} heeded, {} missed",
-                m.warnings_shown, m.warnings_heeded, m.warnings_missed
+                thousands(m.warnings_shown),
+                thousands(m.warnings_heeded),
+                thousands(m.warnings_missed)
             ),
             false,
         ),
@@ -86,7 +84,7 @@ pub fn ui(
 ) {
     let users = match results.run.users {
         1 => "1 user".to_string(),
-        n => format!("{n} users"),
+        n => format!("{} users", thousands(n as u64)),
     };
     ui.label(
         RichText::new(format!(

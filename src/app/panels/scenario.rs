@@ -5,9 +5,10 @@ use egui::{RichText, Ui};
 use crate::app::command::Command;
 use crate::app::fields::{self, FieldTexts, Problems, row_label};
 use crate::app::help;
-use crate::app::plots::{clock, rough};
+use crate::app::plots::{clock, rough, thousands};
 use crate::app::prepare::HOUR_MS;
 use crate::app::worker::PopulationSummary;
+use crate::generate::{Group, Profile, Task};
 use crate::model::{Population, Scenario};
 
 pub fn ui(
@@ -61,7 +62,56 @@ pub fn ui(
         });
 
     ui.add_space(6.0);
-    ui.label(RichText::new("Population").strong());
+    population_ui(ui, scenario, texts, problems, commands);
+    fields::show_problems(ui, problems, "population");
+    match population {
+        Some(p) => {
+            ui.label(summary(p)).on_hover_text(p.source.as_str());
+        }
+        None => {
+            ui.weak("Not loaded yet.");
+        }
+    }
+}
+
+/// Where the users come from: generated groups of profiles, or a trace file.
+fn population_ui(
+    ui: &mut Ui,
+    scenario: &mut Scenario,
+    texts: &mut FieldTexts,
+    problems: Problems<'_>,
+    commands: &mut Vec<Command>,
+) {
+    let generated = matches!(scenario.population, Population::Generated(_));
+    ui.horizontal(|ui| {
+        let label = ui
+            .label(RichText::new("Population").strong())
+            .on_hover_text(help::POPULATION);
+        let mut choice = generated;
+        egui::ComboBox::from_id_salt("population-kind")
+            .selected_text(if generated {
+                "Generated from profiles"
+            } else {
+                "Trace file"
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut choice, true, "Generated from profiles")
+                    .on_hover_text(help::GENERATED);
+                ui.selectable_value(&mut choice, false, "Trace file")
+                    .on_hover_text(help::TRACE);
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(help::POPULATION);
+        if choice != generated {
+            if choice {
+                generate_from_profiles(scenario);
+            } else {
+                // The population changes once a file is chosen.
+                commands.push(Command::ChooseTrace);
+            }
+        }
+    });
     match &mut scenario.population {
         Population::Trace { path } => {
             ui.horizontal(|ui| {
@@ -81,24 +131,131 @@ pub fn ui(
                 }
             });
         }
-    }
-    fields::show_problems(ui, problems, "population");
-    match population {
-        Some(p) => {
-            ui.label(summary(p))
-                .on_hover_text(p.source.display().to_string());
-        }
-        None => {
-            ui.weak("Not loaded yet.");
+        Population::Generated(groups) => {
+            groups_ui(ui, groups, &scenario.profiles, problems);
         }
     }
+}
+
+/// The groups of a generated population: which profile, how many users.
+fn groups_ui(ui: &mut Ui, groups: &mut Vec<Group>, profiles: &[Profile], problems: Problems<'_>) {
+    let mut remove = None;
+    let n = groups.len();
+    egui::Grid::new("population-groups")
+        .num_columns(4)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            for (i, group) in groups.iter_mut().enumerate() {
+                let key = |field: &str| format!("population[{i}].{field}");
+                let label = ui.label(format!("Group {}", i + 1));
+                ui.vertical(|ui| {
+                    egui::ComboBox::from_id_salt(("group-profile", i))
+                        .selected_text(group.profile.as_str())
+                        .width(130.0)
+                        .show_ui(ui, |ui| {
+                            for p in profiles {
+                                ui.selectable_value(
+                                    &mut group.profile,
+                                    p.name.clone(),
+                                    p.name.as_str(),
+                                )
+                                .on_hover_text(profile_summary(p));
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id)
+                        .on_hover_text(help::GROUP_PROFILE);
+                    fields::show_problems(ui, problems, &key("profile"));
+                    fields::show_problems(ui, problems, &key("name"));
+                });
+                ui.vertical(|ui| {
+                    // Named "users" by its suffix.
+                    ui.add(
+                        egui::DragValue::new(&mut group.users)
+                            .range(0..=1_000_000)
+                            .speed(1.0)
+                            .suffix(" users"),
+                    )
+                    .on_hover_text(help::GROUP_USERS);
+                    fields::show_problems(ui, problems, &key("users"));
+                });
+                if ui
+                    .add_enabled(n > 1, egui::Button::new("Remove"))
+                    .on_hover_text("Remove this group of users")
+                    .on_disabled_hover_text("A generated population needs at least one group")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(i) = remove.filter(|_| groups.len() > 1) {
+        groups.remove(i);
+    }
+    if ui
+        .add_enabled(!profiles.is_empty(), egui::Button::new("Add group"))
+        .on_hover_text("Add users drawn from one of the scenario's profiles")
+        .clicked()
+        && let Some(group) = new_group(groups, profiles)
+    {
+        groups.push(group);
+    }
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    ui.weak(format!(
+        "Profiles in this scenario: {} (edit them in the scenario file; see docs/generate.md)",
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    ));
+}
+
+/// A group for a profile no group uses yet; else a second group of the first
+/// profile, with a name of its own (users' names must not clash).
+fn new_group(groups: &[Group], profiles: &[Profile]) -> Option<Group> {
+    let used = |name: &str| groups.iter().any(|g| g.name() == name);
+    if let Some(p) = profiles.iter().find(|p| !used(&p.name)) {
+        return Some(Group::new(p.name.clone(), 10));
+    }
+    let p = profiles.first()?;
+    let name = (2..)
+        .map(|k| format!("{}-{k}", p.name))
+        .find(|n| !used(n))?;
+    Some(Group {
+        name: Some(name),
+        ..Group::new(p.name.clone(), 10)
+    })
+}
+
+/// Switches the population to generated users: the scenario's own profiles,
+/// or an office worker with every default when it has none.
+fn generate_from_profiles(scenario: &mut Scenario) {
+    if scenario.profiles.is_empty() {
+        scenario.profiles.push(Profile::office("office"));
+    }
+    let group = Group::new(scenario.profiles[0].name.clone(), 100);
+    scenario.population = Population::Generated(vec![group]);
+}
+
+/// A profile in one line: its days and what its users do.
+fn profile_summary(p: &Profile) -> String {
+    let days: Vec<String> = p.days.iter().map(|d| format!("{d:?}")).collect();
+    let tasks: Vec<&str> = p.tasks.iter().map(Task::kind_name).collect();
+    format!(
+        "{}: works {}; tasks: {}",
+        p.name,
+        days.join(" "),
+        tasks.join(", ")
+    )
 }
 
 /// `1 user · 6 events · day 1 00:00 to day 1 00:45 (45m)`.
 pub fn summary(p: &PopulationSummary) -> String {
     let users = match p.users {
         1 => "1 user".to_string(),
-        n => format!("{n} users"),
+        n => format!("{} users", thousands(n as u64)),
     };
     let span = match p.span {
         Some((a, b)) => format!(
@@ -109,12 +266,27 @@ pub fn summary(p: &PopulationSummary) -> String {
         ),
         None => String::new(),
     };
-    format!("{users} · {} events{span}", p.events)
+    format!("{users} · {} events{span}", thousands(p.events as u64))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_groups_take_an_unused_profile_then_a_name_of_their_own() {
+        let profiles = [Profile::office("office"), Profile::office("nurse")];
+        let mut groups = vec![Group::new("office", 5)];
+        let g = new_group(&groups, &profiles).expect("a group");
+        assert_eq!((g.profile.as_str(), g.name.as_deref()), ("nurse", None));
+        groups.push(g);
+        let g = new_group(&groups, &profiles).expect("a group");
+        assert_eq!(
+            (g.profile.as_str(), g.name.as_deref()),
+            ("office", Some("office-2"))
+        );
+        assert_eq!(new_group(&[], &[]), None);
+    }
 
     #[test]
     fn summarises_a_population() {

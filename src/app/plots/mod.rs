@@ -258,10 +258,25 @@ pub fn rough(ms: u64) -> String {
     }
 }
 
+/// A count with thousands separated: `1,686,135`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A plot's value for hover labels: integers as integers.
 pub fn amount(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
+        let n = v.round();
+        let text = thousands(n.abs() as u64);
+        if n < 0.0 { format!("-{text}") } else { text }
     } else {
         format!("{v:.2}")
     }
@@ -321,6 +336,14 @@ mod tests {
             base_step_size: 0.05,
         });
         assert!(small.iter().all(|m| m.value.fract() == 0.0));
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_686_135), "1,686,135");
     }
 
     #[test]

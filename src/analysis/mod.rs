@@ -1,0 +1,21 @@
+//! Analysis on top of the engine: sweeps, trade-offs, compliance checks,
+//! framework exports and recommendations.
+//!
+//! Every function here is pure or returns data (no printing), so the GUI can
+//! call it directly; the command line ([`command`]) formats the data.
+//! docs/analysis.md describes the API and the decisions behind it.
+
+pub mod command;
+pub mod compliance;
+pub mod export;
+pub mod frontier;
+pub mod param;
+pub mod recommend;
+pub mod sweep;
+
+pub use compliance::{Standard, Verdict, check, check_all};
+pub use export::{Export, FlaskSettings, Target, client_script, export, flask_settings};
+pub use frontier::{disruption, frontier, tradeoff_point};
+pub use param::Param;
+pub use recommend::{Recommendation, recommend};
+pub use sweep::{Sweep, SweepSpec, SweepStep, run_sweep};

@@ -1,0 +1,188 @@
+//! `lapse bench`: how fast Lapse is on this machine, measured the way the
+//! README reports it, so a user can check their own.
+
+use std::time::{Duration, Instant};
+
+use crate::engine::{RunOptions, run_policy};
+use crate::model::{
+    Csrf, Diagnostic, Diagnostics, Dur, Keepalive, OnExpiry, OnResponse, Policy, ResetsOn,
+    Scenario, Warning,
+};
+
+/// What `lapse bench` measured.
+#[derive(Clone, Debug)]
+pub struct BenchReport {
+    pub users: usize,
+    pub days: u64,
+    pub events: usize,
+    pub trace_bytes_per_event: f64,
+    /// Generating the population, one thread.
+    pub generate: Duration,
+    /// Best of the runs, one thread.
+    pub one_core: Duration,
+    /// Best of the runs, every core.
+    pub all_cores: Duration,
+    pub cores: usize,
+    /// Every result of the default scenario after an edit (totals, series, per user).
+    pub interactive: Duration,
+    /// Peak resident memory of the process (Linux), in bytes.
+    pub peak_rss: Option<u64>,
+}
+
+impl BenchReport {
+    pub fn events_per_second(&self, took: Duration) -> f64 {
+        self.events as f64 / took.as_secs_f64()
+    }
+}
+
+/// A policy that uses every feature: the engine's slowest path.
+pub fn every_feature_policy() -> Policy {
+    let mut p = Policy::named("every feature");
+    p.idle_timeout = Some(Dur::mins(30));
+    p.absolute_timeout = Some(Dur::hours(12));
+    p.remember_me = Some(Dur::days(1));
+    p.csrf = Some(Csrf {
+        time_limit: Some(Dur::hours(1)),
+    });
+    p.warning = Some(Warning {
+        lead: Dur::mins(5),
+        resets_on: ResetsOn::Requests,
+        on_response: OnResponse::Extend,
+    });
+    p.keepalive = Some(Keepalive {
+        interval: Dur::mins(5),
+    });
+    p.on_expiry = OnExpiry::Redirect;
+    p.preserve_drafts = true;
+    p
+}
+
+/// The benchmark population: `users` default office workers (see
+/// docs/generate.md) over `days` days from a Monday, seed 42.
+pub fn bench_scenario(users: usize, days: u64) -> Result<Scenario, Diagnostics> {
+    let text = format!(
+        r#"Scenario(
+            name: "bench",
+            seed: 42,
+            horizon: "{days}d",
+            profiles: [Profile(name: "office")],
+            population: Generated([(profile: "office", users: {users})]),
+            policies: [Policy(name: "placeholder")],
+        )"#
+    );
+    let mut scenario = Scenario::parse(&text, None)?;
+    scenario.policies = vec![every_feature_policy()];
+    Ok(scenario)
+}
+
+/// Measures generation, the engine on one core and on all, and the default
+/// scenario's interactive update, keeping the best of `runs` runs of each.
+pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Diagnostics> {
+    let scenario = bench_scenario(users, days)?;
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| Diagnostic::new(format!("cannot start a worker thread: {e}")))?;
+    let generation_error = |e: crate::generate::GenerateError| Diagnostic::new(e.message);
+    let trace = one_thread
+        .install(|| crate::generate::generate(&scenario))
+        .map_err(generation_error)?;
+    let generate = best_of(runs, || {
+        let _ = one_thread.install(|| crate::generate::generate(&scenario));
+    });
+    let cfg = scenario.sim_config();
+    let policy = &scenario.policies[0];
+    let one_core = best_of(runs, || {
+        one_thread.install(|| run_policy(&trace, policy, &cfg, RunOptions::TOTALS));
+    });
+    let all_cores = best_of(runs, || {
+        run_policy(&trace, policy, &cfg, RunOptions::TOTALS);
+    });
+    let interactive = interactive_update(runs)?;
+    Ok(BenchReport {
+        users,
+        days,
+        events: trace.num_events(),
+        trace_bytes_per_event: trace.heap_bytes() as f64 / trace.num_events().max(1) as f64,
+        generate,
+        one_core,
+        all_cores,
+        cores: rayon::current_num_threads(),
+        interactive,
+        peak_rss: peak_rss(),
+    })
+}
+
+/// The best wall time of `runs` calls of `f`.
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// The default scenario, as the app sees it after a policy edit: its
+/// population is already generated; every result is recomputed.
+fn interactive_update(runs: usize) -> Result<Duration, Diagnostics> {
+    let file = crate::model::scenario::default_scenario()?;
+    let trace = file.load_population()?;
+    Ok(best_of(runs, || {
+        std::hint::black_box(crate::engine::run_scenario(
+            &file.scenario,
+            &trace,
+            RunOptions::EVERYTHING,
+        ));
+    }))
+}
+
+/// The process's peak resident set size (`VmHWM`), where the OS tells it.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+impl std::fmt::Display for BenchReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let rate = |d: Duration| self.events_per_second(d) / 1e6;
+        writeln!(
+            f,
+            "population        {} office users x {} days: {} events, {:.1} bytes/event in memory",
+            self.users, self.days, self.events, self.trace_bytes_per_event
+        )?;
+        writeln!(
+            f,
+            "generate, 1 core  {:>9.2} ms {:>8.1} M events/s",
+            ms(self.generate),
+            rate(self.generate)
+        )?;
+        writeln!(
+            f,
+            "engine, 1 core    {:>9.2} ms {:>8.1} M events/s  (every feature: warning, keepalive, CSRF, redirect, drafts)",
+            ms(self.one_core),
+            rate(self.one_core)
+        )?;
+        writeln!(
+            f,
+            "engine, {} cores   {:>9.2} ms {:>8.1} M events/s",
+            self.cores,
+            ms(self.all_cores),
+            rate(self.all_cores)
+        )?;
+        writeln!(
+            f,
+            "interactive       {:>9.2} ms  (default scenario: every result after an edit)",
+            ms(self.interactive)
+        )?;
+        match self.peak_rss {
+            Some(b) => write!(f, "peak memory       {:>9.1} MiB", b as f64 / 1_048_576.0),
+            None => write!(f, "peak memory       (not available on this system)"),
+        }
+    }
+}

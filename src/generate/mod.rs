@@ -1,0 +1,405 @@
+//! Generated populations: users described by behaviour profiles instead of a
+//! trace file. [`generate`] turns a scenario's `Generated` population into a
+//! [`Trace`]; the GUI and `lapse generate` / `lapse run` all call it.
+//!
+//! Determinism: each user draws from their own random stream, seeded by a
+//! stable hash of (scenario seed, group name, user number), with
+//! xoshiro256++, whose output rand promises not to change. So the seed fixes
+//! the trace byte for byte, users can be generated in parallel, and resizing
+//! one group leaves every other user's events as they were.
+
+pub mod dist;
+pub mod profile;
+pub mod schedule;
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::limits::limits;
+use crate::model::locate::{FieldPath, Seg, locate};
+use crate::model::trace::TraceBuilder;
+use crate::model::{
+    Diagnostic, Diagnostics, Dur, Event, Population, Scenario, ScenarioFile, Trace,
+};
+
+pub use dist::{Count, Dist, Real, Sampler};
+pub use profile::{Break, EndOfDay, Profile, Task, Weekday};
+pub use schedule::Plan;
+
+/// The most events a generated trace may hold, from the limits in force
+/// (by default 100 million: 800 MB); see [`crate::model::limits`].
+fn max_events() -> usize {
+    usize::try_from(limits().max_events).unwrap_or(usize::MAX)
+}
+
+/// The longest horizon a generated population may cover (about ten years).
+pub const MAX_HORIZON: Dur = Dur::days(3660);
+
+/// Users drawn from one profile: `(profile: "office", users: 200)`. Their
+/// names are the group's name (the profile's, unless `name` is given) and a
+/// number: `office-0001`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub profile: String,
+    pub users: u64,
+    /// Needed only to tell apart two groups of the same profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl Group {
+    pub fn new(profile: impl Into<String>, users: u64) -> Group {
+        Group {
+            profile: profile.into(),
+            users,
+            name: None,
+        }
+    }
+
+    /// The prefix of its users' names.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.profile)
+    }
+
+    /// The name of user `index` (counting from 0): `office-0001` for 0.
+    pub fn user_name(&self, index: u64) -> String {
+        format!("{}-{:04}", self.name(), index + 1)
+    }
+}
+
+/// Why a population could not be generated, with the scenario field to blame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenerateError {
+    pub at: FieldPath,
+    pub message: String,
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+impl GenerateError {
+    /// As a diagnostic naming the file, line and column of the field to blame.
+    pub fn located(self, file: &ScenarioFile) -> Diagnostics {
+        let mut d = Diagnostic::new(self.message);
+        d.file = file.path.clone();
+        if let Some((line, column)) = locate(&file.source, &self.at) {
+            d = d.at(line, Some(column));
+        }
+        d.into()
+    }
+}
+
+/// [`generate`] for a loaded scenario file, with located messages.
+pub fn generate_file(file: &ScenarioFile) -> Result<Trace, Diagnostics> {
+    generate(&file.scenario).map_err(|e| e.located(file))
+}
+
+/// The rules on profiles and generated populations, each with the path of the
+/// field that breaks it. Part of [`Scenario::rule_breaks`].
+pub fn scenario_problems(scenario: &Scenario) -> Vec<(FieldPath, String)> {
+    let mut out = Vec::new();
+    for (i, profile) in scenario.profiles.iter().enumerate() {
+        let at = |rest: &[Seg]| {
+            let mut path = vec![Seg::Field("profiles"), Seg::Index(i)];
+            path.extend_from_slice(rest);
+            path
+        };
+        if let Some(first) = scenario.profiles[..i]
+            .iter()
+            .position(|p| p.name == profile.name)
+        {
+            out.push((
+                at(&[Seg::Field("name")]),
+                format!(
+                    "duplicate profile name {:?} (profile {} has it too); names must be unique",
+                    profile.name,
+                    first + 1
+                ),
+            ));
+        }
+        for (path, message) in profile.problems() {
+            out.push((at(&path), format!("profile {:?}: {message}", profile.name)));
+        }
+    }
+    if let Population::Generated(groups) = &scenario.population {
+        group_problems(scenario, groups, &mut out);
+    }
+    out
+}
+
+fn group_problems(scenario: &Scenario, groups: &[Group], out: &mut Vec<(FieldPath, String)>) {
+    let population = || vec![Seg::Field("population")];
+    if groups.is_empty() {
+        out.push((
+            population(),
+            "Generated([]) has no users: add a group like (profile: \"office\", users: 100)".into(),
+        ));
+    }
+    for (i, group) in groups.iter().enumerate() {
+        let at = |field| vec![Seg::Field("population"), Seg::Index(i), Seg::Field(field)];
+        if !scenario.profiles.iter().any(|p| p.name == group.profile) {
+            let known: Vec<String> = scenario
+                .profiles
+                .iter()
+                .map(|p| format!("{:?}", p.name))
+                .collect();
+            let hint = if known.is_empty() {
+                "the scenario has no `profiles` list".to_string()
+            } else {
+                format!("the profiles are {}", known.join(", "))
+            };
+            out.push((
+                at("profile"),
+                format!("unknown profile {:?}: {hint}", group.profile),
+            ));
+        }
+        if let Some(name) = &group.name
+            && let Some(why) = profile::name_problem(name)
+        {
+            out.push((at("name"), format!("group name {why}")));
+        }
+        if let Some(first) = groups[..i].iter().position(|g| g.name() == group.name()) {
+            let field = if group.name.is_some() {
+                "name"
+            } else {
+                "profile"
+            };
+            out.push((
+                at(field),
+                format!(
+                    "group {} has the same name {:?} as group {} (its users would have the same names); add name: \"...\" to one of them",
+                    i + 1,
+                    group.name(),
+                    first + 1
+                ),
+            ));
+        }
+    }
+    let total = groups
+        .iter()
+        .fold(0u64, |sum, g| sum.saturating_add(g.users));
+    let max_users = limits().max_users;
+    if total > max_users {
+        out.push((
+            population(),
+            format!(
+                "the groups add up to {total} users; a generated population may have at most {max_users} (raise with --max-users)"
+            ),
+        ));
+    }
+    if scenario.horizon > MAX_HORIZON {
+        out.push((
+            vec![Seg::Field("horizon")],
+            format!(
+                "horizon {} is longer than a generated population may cover ({MAX_HORIZON})",
+                scenario.horizon
+            ),
+        ));
+    }
+}
+
+/// The stable 64-bit hash a user's random stream is seeded with: FNV-1a over
+/// the seed (little-endian), the group name and the user's number, then a
+/// SplitMix64 finaliser to spread the bits.
+pub fn user_seed(seed: u64, group: &str, index: u64) -> u64 {
+    let mut h = Fnv1a::default();
+    h.write(&seed.to_le_bytes());
+    h.write(group.as_bytes());
+    h.write(&index.to_le_bytes());
+    splitmix64(h.0)
+}
+
+/// FNV-1a, 64-bit (a fixed, documented function: std's hashers may change).
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Users generated per parallel task.
+const USERS_PER_TASK: u64 = 32;
+
+/// One group, ready to generate.
+struct GroupPlan<'a> {
+    group: &'a Group,
+    plan: Plan,
+    /// The overall number of the group's first user.
+    first: u64,
+}
+
+/// Some users' events, back to back.
+#[derive(Default)]
+struct Batch {
+    names: Vec<String>,
+    ends: Vec<usize>,
+    events: Vec<Event>,
+}
+
+/// The trace of the scenario's generated population, users in group order.
+/// Generation runs in parallel; the result does not depend on the thread count.
+pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
+    let Population::Generated(groups) = &scenario.population else {
+        return Err(GenerateError {
+            at: vec![Seg::Field("population")],
+            message: "the population is a trace file, not Generated([...]) from profiles".into(),
+        });
+    };
+    if let Some((at, message)) = scenario_problems(scenario).into_iter().next() {
+        return Err(GenerateError { at, message });
+    }
+    let mut plans = Vec::with_capacity(groups.len());
+    let mut first = 0;
+    for (i, group) in groups.iter().enumerate() {
+        let at = vec![
+            Seg::Field("population"),
+            Seg::Index(i),
+            Seg::Field("profile"),
+        ];
+        let profile = scenario
+            .profiles
+            .iter()
+            .find(|p| p.name == group.profile)
+            .ok_or_else(|| GenerateError {
+                at: at.clone(),
+                message: format!("unknown profile {:?}", group.profile),
+            })?;
+        let plan = Plan::new(profile).map_err(|message| GenerateError {
+            at: at.clone(),
+            message: format!("profile {:?}: {message}", profile.name),
+        })?;
+        plans.push(GroupPlan { group, plan, first });
+        first += group.users;
+    }
+    let total_users = first;
+    let max_events = max_events();
+    let too_many = || GenerateError {
+        at: vec![Seg::Field("population")],
+        message: format!(
+            "the generated trace would have more than {max_events} events ({total_users} users over {}); use fewer users, a shorter horizon or longer think times (or raise --max-events)",
+            scenario.horizon
+        ),
+    };
+
+    let produced = AtomicUsize::new(0);
+    let batches = (0..total_users.div_ceil(USERS_PER_TASK))
+        .into_par_iter()
+        .map(|t| {
+            let from = t * USERS_PER_TASK;
+            let to = (from + USERS_PER_TASK).min(total_users);
+            generate_users(&plans, scenario, from..to, &produced)
+        })
+        .collect::<Option<Vec<Batch>>>()
+        .ok_or_else(too_many)?;
+    let events = batches.iter().map(|b| b.events.len()).sum();
+    let mut builder =
+        TraceBuilder::with_capacity(batches.iter().map(|b| b.names.len()).sum(), events);
+    for batch in batches {
+        let mut from = 0;
+        for (name, &to) in batch.names.into_iter().zip(&batch.ends) {
+            builder.push_user(name, &batch.events[from..to]);
+            from = to;
+        }
+    }
+    Ok(builder.finish())
+}
+
+/// Users `range` (overall numbers), or `None` once the trace has grown past
+/// the event limit.
+fn generate_users(
+    plans: &[GroupPlan],
+    scenario: &Scenario,
+    range: std::ops::Range<u64>,
+    produced: &AtomicUsize,
+) -> Option<Batch> {
+    let mut batch = Batch::default();
+    let mut breaks = Vec::new();
+    for number in range.clone() {
+        let g = plans.partition_point(|p| p.first <= number) - 1;
+        let GroupPlan { group, plan, first } = &plans[g];
+        let index = number - first;
+        let mut rng =
+            Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
+        let before = batch.events.len();
+        let room = max_events().saturating_sub(produced.load(Ordering::Relaxed));
+        let mut writer = schedule::Writer::new(&mut batch.events, scenario.horizon.0, room);
+        schedule::user_events(plan, &mut rng, &mut writer, &mut breaks).ok()?;
+        let made = batch.events.len() - before;
+        if produced.fetch_add(made, Ordering::Relaxed) + made > max_events() {
+            return None;
+        }
+        if before == 0 {
+            // Users of one group are alike: room for the rest of the batch at
+            // this user's size, plus a margin, saves most of the regrowth.
+            let left = (range.end - number - 1) as usize;
+            batch.events.reserve(made.saturating_mul(left) / 4 * 5);
+        }
+        batch.names.push(group.user_name(index));
+        batch.ends.push(batch.events.len());
+    }
+    Some(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        // From the FNV reference (isthe.com/chongo/tech/comp/fnv): "" and "a".
+        let hash = |s: &str| {
+            let mut h = Fnv1a::default();
+            h.write(s.as_bytes());
+            h.0
+        };
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn splitmix64_matches_its_reference_sequence() {
+        // SplitMix64 seeded with 0 (Vigna's splitmix64.c): first output.
+        assert_eq!(splitmix64(0), 0xe220_a839_7b1d_cdaf);
+    }
+
+    #[test]
+    fn user_names_count_from_one() {
+        let g = Group::new("office", 3);
+        assert_eq!(g.user_name(0), "office-0001");
+        assert_eq!(g.user_name(12_344), "office-12345");
+        let named = Group {
+            name: Some("night".into()),
+            ..g
+        };
+        assert_eq!(named.user_name(1), "night-0002");
+    }
+}
