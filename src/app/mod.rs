@@ -1026,6 +1026,7 @@ impl eframe::App for LapseApp {
                     &results,
                     &mut self.state.tab,
                     &mut self.state.fold_day,
+                    &mut self.state.gaps_log,
                     &mut self.timeline,
                 );
             }

@@ -59,6 +59,8 @@ pub struct Persisted {
     pub tab: Tab,
     /// Over time: fold the horizon into one day.
     pub fold_day: bool,
+    /// Idle gaps: a logarithmic count axis.
+    pub gaps_log: bool,
 }
 
 impl Default for Persisted {
@@ -70,6 +72,7 @@ impl Default for Persisted {
             last_path: None,
             tab: Tab::Totals,
             fold_day: false,
+            gaps_log: true,
         }
     }
 }

@@ -80,6 +80,7 @@ pub fn ui(
     results: &Arc<Results>,
     tab: &mut Tab,
     fold_day: &mut bool,
+    gaps_log: &mut bool,
     timeline: &mut TimelineView,
 ) {
     let users = match results.run.users {
@@ -113,7 +114,7 @@ pub fn ui(
         Tab::Totals => plots::totals::ui(ui, &results.plots),
         Tab::OverTime => plots::over_time::ui(ui, &results.plots, fold_day),
         Tab::Timeline => plots::timeline::ui(ui, timeline, results),
-        Tab::Gaps => plots::gaps::ui(ui, &results.plots.gaps, &results.scenario),
+        Tab::Gaps => plots::gaps::ui(ui, &results.plots.gaps, &results.scenario, gaps_log),
         Tab::Table => table(ui, results),
     }
 }

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Corner, GridMark, HoverPosition, Legend, LineStyle, Plot, VLine};
 
-use super::{amount, policy_color};
+use super::{amount, count_grid, policy_color, thousands};
 use crate::app::gaps::{BINS_PER_DECADE, GapHistogram};
 use crate::model::duration::human_ms;
 use crate::model::{Dur, Scenario};
@@ -37,18 +37,18 @@ const TICKS_MS: [u64; 14] = [
     30 * 86_400_000,
 ];
 
-pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario) {
+pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario, log_counts: &mut bool) {
     if gaps.total() == 0 {
         ui.label("No user has two actions in a row, so there are no pauses to show.");
         return;
     }
     ui.label(format!(
         "{} pauses between a user's consecutive actions{}.",
-        gaps.total(),
+        thousands(gaps.total() as u64),
         if gaps.under_a_second > 0 {
             format!(
                 " ({} under a second, left out of the log axis)",
-                gaps.under_a_second
+                thousands(gaps.under_a_second as u64)
             )
         } else {
             String::new()
@@ -74,13 +74,29 @@ pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario) {
         ui.label(RichText::new(text).color(policy_color(i)));
     }
     let width = 1.0 / f64::from(BINS_PER_DECADE);
+    ui.checkbox(log_counts, "Logarithmic count axis")
+        .on_hover_text("Show the rare long pauses, the ones that meet the timeouts, next to the many short ones");
+    let log = *log_counts;
+    // On the log count axis a bar's height is log10(count + 1): 0 stays 0.
+    let height = move |count: usize| {
+        if log {
+            (count as f64 + 1.0).log10()
+        } else {
+            count as f64
+        }
+    };
     let bars: Vec<Bar> = gaps
         .bins
         .iter()
         .map(|b| {
-            Bar::new(x_of(b.lo_ms) + width / 2.0, b.count as f64)
+            Bar::new(x_of(b.lo_ms) + width / 2.0, height(b.count))
                 .width(width * 0.95)
-                .name(format!("{} – {}", human_ms(b.lo_ms), human_ms(b.hi_ms)))
+                .name(format!(
+                    "{} – {}: {} pauses",
+                    human_ms(b.lo_ms),
+                    human_ms(b.hi_ms),
+                    thousands(b.count as u64)
+                ))
         })
         .collect();
     let max_x = gaps.bins.last().map_or(1.0, |b| x_of(b.hi_ms));
@@ -94,7 +110,28 @@ pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario) {
         .include_x(0.0)
         .include_x(max_x)
         .x_axis_label("pause between two actions of one user (log scale)")
-        .y_axis_label("pauses")
+        .y_axis_label(if log { "pauses (log scale)" } else { "pauses" })
+        .y_grid_spacer(move |input| {
+            if log {
+                // Decades: 1, 10, 100, ... sit at log10(n + 1) ~ log10(n).
+                (0..10)
+                    .map(|k| GridMark {
+                        value: (10f64.powi(k) + 1.0).log10(),
+                        step_size: 1.0,
+                    })
+                    .filter(|m| m.value <= input.bounds.1)
+                    .collect()
+            } else {
+                count_grid(input)
+            }
+        })
+        .y_axis_formatter(move |mark, _| {
+            if log {
+                amount((10f64.powf(mark.value) - 1.0).round())
+            } else {
+                amount(mark.value)
+            }
+        })
         .x_grid_spacer(|input| {
             TICKS_MS
                 .iter()
@@ -113,19 +150,15 @@ pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario) {
                 position,
                 ..
             } => Some(format!("{plot_name}\n{}", human_ms(ms_of(position.x)))),
-            HoverPosition::Elsewhere { position } => Some(format!(
-                "{} pause\n{} pauses",
-                human_ms(ms_of(position.x)),
-                amount(position.y.max(0.0).round())
-            )),
+            HoverPosition::Elsewhere { position } => {
+                Some(format!("{} pause", human_ms(ms_of(position.x))))
+            }
         })
         .show(ui, |plot| {
             plot.bar_chart(
                 BarChart::new("pauses", bars)
                     .color(ui_gray())
-                    .element_formatter(Box::new(|bar, _| {
-                        format!("{}\n{} pauses", bar.name, bar.value)
-                    })),
+                    .element_formatter(Box::new(|bar, _| bar.name.clone())),
             );
             for (i, policy) in scenario.policies.iter().enumerate() {
                 let color = policy_color(i);

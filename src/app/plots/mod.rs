@@ -40,44 +40,53 @@ pub enum Glyph {
     Bar,
 }
 
-/// A legend drawn above a plot, so it never hides the data.
+/// A legend drawn above a plot, so it never hides the data. Each entry is
+/// one piece (glyph and text together), so the row wraps between entries.
 pub fn legend(ui: &mut Ui, entries: &[(Glyph, Color32, String)]) {
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 4.0;
+        ui.spacing_mut().item_spacing.x = 14.0;
         for (glyph, color, text) in entries {
-            // Glyph and text stay together when the row wraps.
-            ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(vec2(18.0, 12.0), egui::Sense::hover());
-                let painter = ui.painter();
-                let c = rect.center();
-                match glyph {
-                    Glyph::Line => {
+            let galley = egui::WidgetText::from(text.as_str()).into_galley(
+                ui,
+                Some(egui::TextWrapMode::Extend),
+                f32::INFINITY,
+                egui::TextStyle::Body,
+            );
+            let glyph_width = 22.0;
+            let size = vec2(glyph_width + galley.size().x, galley.size().y.max(12.0));
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let painter = ui.painter();
+            let c = pos2(rect.left() + 9.0, rect.center().y);
+            match glyph {
+                Glyph::Line => {
+                    painter.line_segment(
+                        [c - vec2(9.0, 0.0), c + vec2(9.0, 0.0)],
+                        Stroke::new(2.0, *color),
+                    );
+                }
+                Glyph::Dashed => {
+                    for k in 0..3 {
+                        let x = c.x - 9.0 + k as f32 * 7.0;
                         painter.line_segment(
-                            [pos2(rect.left(), c.y), pos2(rect.right(), c.y)],
+                            [pos2(x, c.y), pos2(x + 4.0, c.y)],
                             Stroke::new(2.0, *color),
                         );
                     }
-                    Glyph::Dashed => {
-                        for k in 0..3 {
-                            let x = rect.left() + k as f32 * 7.0;
-                            painter.line_segment(
-                                [pos2(x, c.y), pos2(x + 4.0, c.y)],
-                                Stroke::new(2.0, *color),
-                            );
-                        }
-                    }
-                    Glyph::Bar => {
-                        painter.rect_filled(
-                            egui::Rect::from_center_size(c, vec2(18.0, 6.0)),
-                            1.0,
-                            *color,
-                        );
-                    }
-                    Glyph::Marker(shape) => paint_marker(painter, c, *shape, *color, 5.0),
                 }
-                ui.label(text.as_str());
-            });
-            ui.add_space(10.0);
+                Glyph::Bar => {
+                    painter.rect_filled(
+                        egui::Rect::from_center_size(c, vec2(18.0, 6.0)),
+                        1.0,
+                        *color,
+                    );
+                }
+                Glyph::Marker(shape) => paint_marker(painter, c, *shape, *color, 5.0),
+            }
+            let text_pos = pos2(
+                rect.left() + glyph_width,
+                rect.center().y - galley.size().y / 2.0,
+            );
+            painter.galley(text_pos, galley, ui.visuals().text_color());
         }
     });
 }
