@@ -516,3 +516,47 @@ fn every_view_opens_with_every_input_named() {
         "alert: 0.0% of pauses last at least the idle timeout (30m); 0.0% reach the warning (25m)"
     ));
 }
+
+#[test]
+fn a_dropped_access_log_is_imported_and_replayed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("combined.log");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/import/combined.log"
+        ),
+        &log,
+    )
+    .expect("copy the fixture");
+    let direct = lapse::import::import_paths(
+        std::slice::from_ref(&log),
+        lapse::import::ImportOptions::default(),
+    )
+    .expect("the fixture imports");
+    let mut harness = app(egui::Theme::Dark, false);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(log.clone())));
+    settle(&mut harness);
+    let trace = dir.path().join("combined.trace.csv");
+    assert_eq!(
+        harness.state().document().scenario.population,
+        lapse::model::Population::Trace {
+            path: trace.clone()
+        }
+    );
+    let users = direct.trace.num_users();
+    assert!(users > 1, "the fixture has several users");
+    assert!(
+        harness
+            .query_by_label_contains(&format!("Example B — {users} users over 1d"))
+            .is_some(),
+        "the scenario now replays the log's {users} users"
+    );
+    assert!(
+        has_label(&harness, "Imported combined.log"),
+        "the summary window"
+    );
+}

@@ -85,7 +85,7 @@ impl Command {
             Command::SaveTo { path, .. } => format!("Save to {}", path.display()),
             Command::Discard(command) => format!("{} without saving", command.label()),
             Command::UseTrace(path) => format!("Use trace {}", path.display()),
-            Command::ChooseTrace => "Choose trace file…".into(),
+            Command::ChooseTrace => "Choose trace or access log…".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::AddPolicy => "Add policy".into(),
@@ -122,7 +122,7 @@ impl Command {
             Command::Discard(_) => "Go ahead and lose the unsaved edits",
             Command::UseTrace(_) => "Replay the users of this trace file",
             Command::ChooseTrace => {
-                "Pick a trace in the canonical CSV (user,time_ms,kind) to replay against the policies"
+                "Pick a trace in the canonical CSV (user,time_ms,kind), or a web server's access log (imported into a trace first), to replay against the policies"
             }
             Command::Undo => "Undo the last edit",
             Command::Redo => "Redo the last undone edit",

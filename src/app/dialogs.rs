@@ -39,12 +39,18 @@ impl Purpose {
         !matches!(self, Purpose::Open | Purpose::ChooseTrace)
     }
 
-    fn filter(&self) -> (&'static str, &'static [&'static str]) {
+    fn filters(&self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
-            Purpose::Open | Purpose::SaveAs { .. } => ("Lapse scenario", &["ron"]),
-            Purpose::ChooseTrace => ("Trace (user,time_ms,kind)", &["csv"]),
-            Purpose::ExportPng => ("PNG image", &["png"]),
-            Purpose::ExportResultsCsv | Purpose::ExportSeriesCsv => ("CSV", &["csv"]),
+            Purpose::Open | Purpose::SaveAs { .. } => &[("Lapse scenario", &["ron"])],
+            Purpose::ChooseTrace => &[
+                (
+                    "Trace or access log",
+                    &["csv", "log", "jsonl", "ndjson", "gz"],
+                ),
+                ("Trace (user,time_ms,kind)", &["csv"]),
+            ],
+            Purpose::ExportPng => &[("PNG image", &["png"])],
+            Purpose::ExportResultsCsv | Purpose::ExportSeriesCsv => &[("CSV", &["csv"])],
         }
     }
 
@@ -97,10 +103,10 @@ pub fn open(
     name: Option<&str>,
     wake: impl Fn() + Send + 'static,
 ) -> Pending {
-    let (filter_name, extensions) = purpose.filter();
-    let mut dialog = rfd::FileDialog::new()
-        .set_title(purpose.title())
-        .add_filter(filter_name, extensions);
+    let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
+    for (filter_name, extensions) in purpose.filters() {
+        dialog = dialog.add_filter(*filter_name, extensions);
+    }
     if let Some(folder) = folder.filter(|f| f.is_dir()) {
         dialog = dialog.set_directory(folder);
     }

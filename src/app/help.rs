@@ -24,7 +24,7 @@ pub const GROUP_PROFILE: &str = "The behaviour profile this group's users follow
 pub const GROUP_USERS: &str =
     "How many users this group has. Changing it leaves the other users' events as they were.";
 
-pub const TRACE: &str = "The users to replay: a trace in the canonical CSV (`user,time_ms,kind`), relative to the scenario's folder. Drop a .csv on the window to use it.";
+pub const TRACE: &str = "The users to replay: a trace in the canonical CSV (`user,time_ms,kind`), relative to the scenario's folder. Drop a trace on the window to use it, or an access log (combined or common log format, CSV or JSON lines, gzipped or not): it is imported into NAME.trace.csv beside the log, as `lapse import` does.";
 
 pub const POLICY_NAME: &str = "The policy's name; names must be unique within a scenario.";
 

@@ -17,6 +17,7 @@ pub mod export;
 mod fields;
 pub mod gaps;
 mod help;
+pub mod import;
 mod notify;
 mod panels;
 pub mod plots;
@@ -144,6 +145,9 @@ pub struct LapseApp {
     guard: Option<Guard>,
     dialog: Option<dialogs::Pending>,
     path_prompt: Option<PathPrompt>,
+    /// An access log being imported, and the last import's summary to show.
+    import: Option<import::PendingImport>,
+    import_summary: Option<(PathBuf, String)>,
     /// The window may close (the user saved or chose to discard).
     allow_close: bool,
     /// The user discarded their edits on quitting: do not restore them.
@@ -194,6 +198,8 @@ impl LapseApp {
             guard: None,
             dialog: None,
             path_prompt: None,
+            import: None,
+            import_summary: None,
             allow_close: false,
             discarded: false,
             timeline: TimelineView::default(),
@@ -255,6 +261,7 @@ impl LapseApp {
     pub fn is_busy(&self) -> bool {
         self.worker.as_ref().is_some_and(Worker::is_busy)
             || self.capture.is_some()
+            || self.import.is_some()
             || !self.commands.is_empty()
             || self.pending_submit()
     }
@@ -390,6 +397,61 @@ impl LapseApp {
         ));
     }
 
+    fn poll_import(&mut self) {
+        let Some(result) = self.import.as_ref().and_then(import::PendingImport::poll) else {
+            return;
+        };
+        let Some(pending) = self.import.take() else {
+            return;
+        };
+        match result {
+            Ok(imported) => {
+                self.toasts.info(format!(
+                    "Imported {} into {}",
+                    imported.log.display(),
+                    imported.trace.display()
+                ));
+                self.commands.push(Command::UseTrace(imported.trace));
+                self.import_summary = Some((imported.log, imported.summary));
+            }
+            Err(problems) => {
+                self.toasts.error(format!(
+                    "Could not import {}: see the problems below",
+                    pending.log.display()
+                ));
+                self.open_error = Some((pending.log, problems));
+            }
+        }
+    }
+
+    /// What the last import found, until the user closes it.
+    fn import_summary_window(&mut self, ctx: &egui::Context) {
+        let Some((log, summary)) = &self.import_summary else {
+            return;
+        };
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new(format!(
+            "Imported {}",
+            log.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ))
+        .id(Id::unique("import-summary"))
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    ui.add(egui::Label::new(RichText::new(summary).monospace()).wrap());
+                });
+            close = ui.button("Close").clicked();
+        });
+        if !open || close {
+            self.import_summary = None;
+        }
+    }
+
     fn poll_screenshot(&mut self, ctx: &egui::Context) {
         let Ok(image) = self.screenshots.1.try_recv() else {
             return;
@@ -465,7 +527,7 @@ impl LapseApp {
                 Err(e) => self.toasts.error(format!("Could not save: {e}")),
             },
             Command::Discard(command) => self.apply_unguarded(ctx, *command),
-            Command::UseTrace(path) => self.use_trace(&path),
+            Command::UseTrace(path) => self.use_trace(ctx, &path),
             Command::ChooseTrace => self.ask(ctx, dialogs::Purpose::ChooseTrace, None),
             Command::Undo => {
                 if self.doc.undo() {
@@ -612,17 +674,15 @@ impl LapseApp {
     }
 
     /// Makes the trace at `path` the population (an edit: undo reverts it).
-    fn use_trace(&mut self, path: &Path) {
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if !is_csv {
-            // Hook for access logs: once `lapse::import` lands, a log dropped
-            // here is imported into a trace and used as the population.
-            self.toasts.error(format!(
-                "{} is not a trace (.csv with user,time_ms,kind); access logs can be converted with `lapse import`",
-                path.display()
-            ));
+    fn use_trace(&mut self, ctx: &egui::Context, path: &Path) {
+        if !import::is_trace(path) {
+            // An access log: import it into a trace first (on its own thread).
+            if self.import.is_some() {
+                self.toasts.error("An import is already running.");
+                return;
+            }
+            let wake = ctx.clone();
+            self.import = Some(import::start(path, move || wake.request_repaint()));
             return;
         }
         self.doc.checkpoint();
@@ -759,6 +819,11 @@ impl LapseApp {
                 );
             ui.label(saved);
             ui.separator();
+            if let Some(pending) = &self.import {
+                ui.spinner();
+                ui.label(format!("Importing {}…", pending.log.display()));
+                ui.separator();
+            }
             match self.worker.as_ref().and_then(Worker::progress) {
                 // Short runs finish before a bar would be seen; show it only for long ones.
                 Some((progress, elapsed)) if elapsed.as_millis() >= 150 => {
@@ -933,6 +998,7 @@ impl eframe::App for LapseApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_worker();
         self.poll_dialog();
+        self.poll_import();
         self.poll_screenshot(ctx);
     }
 
@@ -1044,6 +1110,7 @@ impl eframe::App for LapseApp {
 
         self.guard_modal(&ctx);
         self.path_prompt_modal(&ctx);
+        self.import_summary_window(&ctx);
         if self.capture.is_none() {
             self.toasts.ui(&ctx);
         }
