@@ -596,7 +596,7 @@ fn a_billion_users_is_a_clear_error() {
     assert_eq!(
         problems(text),
         [
-            "s.ron:5:5: the groups add up to 1000000000 users; a generated population may have at most 1000000"
+            "s.ron:5:5: the groups add up to 1000000000 users; a generated population may have at most 1000000 (raise with --max-users)"
         ]
     );
 }

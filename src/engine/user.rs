@@ -382,7 +382,10 @@ impl<S: Sink> UserSim<'_, S> {
     /// A page load: the request, then the old page goes and a new one opens.
     fn view(&mut self, t: u64) {
         self.server(t, Req::View);
-        self.close_page(t);
+        // The old page goes (its edits discarded) as the new one replaces it.
+        if self.page.open && self.page.warn == Warn::Shown {
+            self.sink.note(t, Outcome::WarningCleared);
+        }
         self.open_page(t);
     }
 
@@ -477,8 +480,9 @@ impl<S: Sink> UserSim<'_, S> {
     // ----- the server ----------------------------------------------------------
 
     /// A request reaching the server at `t` (the session is already settled at `t`).
+    #[inline(always)]
     fn server(&mut self, t: u64, req: Req) -> Reach {
-        if let Some(session) = self.session {
+        if let Some(session) = self.session.as_mut() {
             let refresh = match self.p.refresh {
                 Refresh::EachRequest => true,
                 Refresh::OnModify => matches!(req, Req::Submit | Req::Extend),
@@ -486,10 +490,20 @@ impl<S: Sink> UserSim<'_, S> {
                 Refresh::Never => false,
             };
             if refresh {
-                self.refresh_session(t);
+                session.refreshed_at = t;
+                self.deadline = t
+                    .saturating_add(self.p.idle)
+                    .min(session.login_at.saturating_add(self.p.absolute));
             }
             return Reach::Live;
         }
+        self.server_without_session(t, req)
+    }
+
+    /// A request that found no live session: a ping changes nothing; anything
+    /// else logs in, silently with remember-me or explicitly.
+    #[inline(never)]
+    fn server_without_session(&mut self, t: u64, req: Req) -> Reach {
         if matches!(req, Req::Keepalive | Req::Extend) {
             return Reach::Dead;
         }
@@ -569,6 +583,7 @@ impl<S: Sink> UserSim<'_, S> {
     /// Opens a page whose view just reached a live session.
     fn open_page(&mut self, t: u64) {
         let Some(session) = self.session.as_mut() else {
+            self.close_page(t);
             return;
         };
         let identity = session.identity;

@@ -46,6 +46,8 @@ pub enum DurationError {
     SubMillisecond { text: String },
     #[error("duration {text:?} is too long (the limit is about 36 million years)")]
     TooLong { text: String },
+    #[error("duration {text:?} is negative: durations count forward from an instant")]
+    Negative { text: String },
 }
 
 impl FromStr for Dur {
@@ -53,9 +55,19 @@ impl FromStr for Dur {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        let parsed = humantime::parse_duration(text).map_err(|e| DurationError::Syntax {
-            text: s.to_string(),
-            reason: e.to_string(),
+        if text.starts_with('-') {
+            return Err(DurationError::Negative {
+                text: s.to_string(),
+            });
+        }
+        let parsed = humantime::parse_duration(text).map_err(|e| match e {
+            humantime::DurationError::NumberOverflow => DurationError::TooLong {
+                text: s.to_string(),
+            },
+            e => DurationError::Syntax {
+                text: s.to_string(),
+                reason: e.to_string(),
+            },
         })?;
         if parsed.subsec_nanos() % 1_000_000 != 0 {
             return Err(DurationError::SubMillisecond {
@@ -174,6 +186,14 @@ mod tests {
         assert!(matches!(
             "100000000years".parse::<Dur>(),
             Err(DurationError::TooLong { .. })
+        ));
+        assert!(matches!(
+            "99999999999999999999s".parse::<Dur>(),
+            Err(DurationError::TooLong { .. })
+        ));
+        assert!(matches!(
+            "-5m".parse::<Dur>(),
+            Err(DurationError::Negative { .. })
         ));
     }
 }

@@ -82,6 +82,12 @@ pub fn ron_options() -> ron::Options {
 impl Scenario {
     /// Parses and checks scenario text. `file` names it in messages.
     pub fn parse(source: &str, file: Option<&Path>) -> Result<Scenario, Diagnostics> {
+        if is_blank_ron(source) {
+            let mut d = Diagnostic::new("the file is empty: a scenario is written Scenario(name: ..., horizon: ..., population: ..., policies: [...])")
+                .at(1, Some(1));
+            d.file = file.map(Path::to_path_buf);
+            return Err(d.into());
+        }
         let scenario: Scenario = ron_options().from_str(source).map_err(|e| {
             let mut d =
                 Diagnostic::new(ron_message(&e.code)).at(e.span.start.line, Some(e.span.start.col));
@@ -128,8 +134,15 @@ impl Scenario {
         }
         let max_buckets = limits().max_buckets;
         if self.bucket > Dur(0) && self.horizon.0.div_ceil(self.bucket.0) > max_buckets {
+            // Blame the field the user most likely wrote: a bucket left at its
+            // default is not in the file, the horizon is.
+            let field = if self.bucket == default_bucket() {
+                "horizon"
+            } else {
+                "bucket"
+            };
             out.push((
-                vec![Seg::Field("bucket")],
+                vec![Seg::Field(field)],
                 format!(
                     "bucket {} splits the horizon {} into more than {max_buckets} buckets; use a wider bucket (or raise --max-buckets)",
                     self.bucket, self.horizon
@@ -238,6 +251,14 @@ impl ScenarioFile {
                     }
                     return Err(self.population_problem(message));
                 }
+                if let Some(own) = &self.path
+                    && same_file(own, &resolved)
+                {
+                    return Err(self.population_problem(format!(
+                        "trace file {:?} is this scenario file itself; point it at a trace CSV",
+                        path.display().to_string()
+                    )));
+                }
                 Trace::load(&resolved)
             }
             Population::Generated(_) => crate::generate::generate_file(self),
@@ -256,6 +277,28 @@ impl ScenarioFile {
             d = d.at(line, Some(col));
         }
         d.into()
+    }
+}
+
+/// Whether two paths name the same file on disk.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Whether RON text holds nothing but white space and comments.
+fn is_blank_ron(source: &str) -> bool {
+    let mut rest = source.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            return rest.is_empty();
+        }
     }
 }
 
@@ -307,6 +350,9 @@ fn ron_message(code: &ron::Error) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        ron::Error::ExceededRecursionLimit => {
+            "values are nested too deeply (at most 128 levels of brackets)".to_string()
+        }
         other => other.to_string(),
     }
 }

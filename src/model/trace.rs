@@ -271,13 +271,14 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
         .map(|f| String::from_utf8_lossy(f).trim().to_string())
         .collect();
     if header != HEADER {
+        let mut found = header.join(",");
+        if found.chars().count() > 60 {
+            found = found.chars().take(57).collect::<String>() + "...";
+        }
         return Err(err_at(
             1,
             Some(1),
-            format!(
-                "expected the header `user,time_ms,kind`, found `{}`",
-                header.join(",")
-            ),
+            format!("expected the header `user,time_ms,kind`, found `{found}`"),
         ));
     }
 

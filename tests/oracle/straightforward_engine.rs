@@ -1,4 +1,5 @@
-//! One user's replay against one policy: SPEC section 3, rule by rule.
+//! The reference engine (see tests/reference_engine.rs): one user's replay
+//! against one policy, SPEC section 3, rule by rule, written for clarity.
 //!
 //! The user's trace events drive the loop. Between two of them the page's own
 //! timed happenings (a warning shown or missed, the client redirect, a

@@ -1,7 +1,12 @@
-//! TEMPORARY: the optimised engine against the straightforward one it replaced.
+//! The engine against a reference: tests/oracle/straightforward_engine.rs is
+//! the engine as first written, rule by rule, with `Option`s and no cached
+//! state. The optimised engine (src/engine/user.rs) must give the same
+//! metrics and the same dated timeline on every generated trace and policy,
+//! so that speed work can never change a result. (When the SPEC's rules
+//! change, both change.)
 #![allow(dead_code)]
 mod common;
-#[path = "oracle/user_ref.rs"]
+#[path = "oracle/straightforward_engine.rs"]
 mod user_ref;
 
 use lapse::engine::{Outcome, Params, SimConfig, simulate_user};
