@@ -6,6 +6,11 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::analysis::export::Target;
+use crate::analysis::param::Param;
+use crate::analysis::sweep::SweepSpec;
+use crate::model::Dur;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     New,
@@ -43,6 +48,24 @@ pub enum Command {
     WritePng(PathBuf),
     WriteResultsCsv(PathBuf),
     WriteSeriesCsv(PathBuf),
+    /// Sweep one field of policy `policy` (on a thread of its own).
+    RunSweep {
+        policy: usize,
+        spec: SweepSpec,
+    },
+    CancelSweep,
+    /// Set one field of a policy (a trade-off point clicked): one undoable edit.
+    ApplyParam {
+        policy: usize,
+        param: Param,
+        value: Dur,
+    },
+    SelectPolicy(usize),
+    /// Put a policy's settings for a framework on the clipboard.
+    CopySettings {
+        policy: usize,
+        target: Target,
+    },
     Quit,
 }
 
@@ -107,6 +130,17 @@ impl Command {
             | Command::WriteSeriesCsv(path) => {
                 format!("Write {}", path.display())
             }
+            Command::RunSweep { .. } => "Run sweep".into(),
+            Command::CancelSweep => "Cancel sweep".into(),
+            Command::ApplyParam { param, value, .. } => format!("Set {param} to {value}"),
+            Command::SelectPolicy(_) => "Select policy".into(),
+            Command::CopySettings { target, .. } => match target {
+                Target::Flask => "Copy as Flask config".into(),
+                Target::Django => "Copy as Django settings".into(),
+                Target::Express => "Copy as express-session options".into(),
+                Target::Spring => "Copy as Spring Boot properties".into(),
+                Target::AspNet => "Copy as ASP.NET Core options".into(),
+            },
             Command::Quit => "Quit".into(),
         }
     }
@@ -142,6 +176,15 @@ impl Command {
             }
             Command::WritePng(_) | Command::WriteResultsCsv(_) | Command::WriteSeriesCsv(_) => {
                 "Write the export to this file"
+            }
+            Command::RunSweep { .. } => {
+                "Run the selected policy at every value of the field, on its own thread"
+            }
+            Command::CancelSweep => "Stop the sweep under way",
+            Command::ApplyParam { .. } => "Give the policy this value (Undo reverts it)",
+            Command::SelectPolicy(_) => "Show this policy in the editor",
+            Command::CopySettings { .. } => {
+                "Put the selected policy's server settings for this framework on the clipboard (as `lapse export`); what the framework cannot express is written as a comment"
             }
             Command::Quit => "Close Lapse",
         }

@@ -10,6 +10,7 @@
 //! - [`prepare`], [`gaps`], [`timeline`]: pure plot preparation.
 //! - `panels` and [`plots`]: each draws one part of the window.
 
+mod analysis;
 pub mod command;
 mod dialogs;
 pub mod document;
@@ -24,7 +25,9 @@ pub mod plots;
 pub mod prepare;
 pub mod simulate;
 pub mod state;
+pub mod sweep;
 pub mod timeline;
+pub mod tradeoff;
 pub mod worker;
 
 use std::collections::HashMap;
@@ -153,6 +156,8 @@ pub struct LapseApp {
     /// The user discarded their edits on quitting: do not restore them.
     discarded: bool,
     timeline: TimelineView,
+    /// The sweep and trade-off views (`analysis.rs`).
+    analysis: analysis::AnalysisViews,
     /// Where the results were drawn last frame (the PNG export's crop).
     results_rect: Option<Rect>,
     capture: Option<PathBuf>,
@@ -203,6 +208,7 @@ impl LapseApp {
             allow_close: false,
             discarded: false,
             timeline: TimelineView::default(),
+            analysis: analysis::AnalysisViews::default(),
             results_rect: None,
             capture: None,
             screenshots: channel(),
@@ -264,6 +270,7 @@ impl LapseApp {
             || self.import.is_some()
             || !self.commands.is_empty()
             || self.pending_submit()
+            || self.sweeping()
     }
 
     /// The messages in the corner, oldest first.
@@ -613,6 +620,11 @@ impl LapseApp {
             Command::WriteSeriesCsv(path) => {
                 self.write_csv(&path, export::write_series_csv, "time series")
             }
+            Command::RunSweep { .. }
+            | Command::CancelSweep
+            | Command::ApplyParam { .. }
+            | Command::SelectPolicy(_)
+            | Command::CopySettings { .. } => self.apply_analysis(ctx, command),
             Command::Quit => {
                 self.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -1000,6 +1012,7 @@ impl eframe::App for LapseApp {
         self.poll_dialog();
         self.poll_import();
         self.poll_screenshot(ctx);
+        self.poll_analysis();
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
@@ -1094,6 +1107,12 @@ impl eframe::App for LapseApp {
                     &mut self.state.fold_day,
                     &mut self.state.gaps_log,
                     &mut self.timeline,
+                    &mut self.analysis,
+                    analysis::ViewContext {
+                        scenario: &self.doc.scenario,
+                        selected: self.selected_policy,
+                        commands: &mut commands,
+                    },
                 );
             }
             None => {

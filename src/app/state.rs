@@ -12,15 +12,19 @@ pub enum Tab {
     OverTime,
     Timeline,
     Gaps,
+    Sweep,
+    Tradeoff,
     Table,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Totals,
         Tab::OverTime,
         Tab::Timeline,
         Tab::Gaps,
+        Tab::Sweep,
+        Tab::Tradeoff,
         Tab::Table,
     ];
 
@@ -30,6 +34,8 @@ impl Tab {
             Tab::OverTime => "Over time",
             Tab::Timeline => "User timeline",
             Tab::Gaps => "Idle gaps",
+            Tab::Sweep => "Sweep",
+            Tab::Tradeoff => "Trade-off",
             Tab::Table => "All metrics",
         }
     }
@@ -40,6 +46,12 @@ impl Tab {
             Tab::OverTime => "Logouts, warnings, lost work and live sessions per time bucket",
             Tab::Timeline => "Everything that happened to one user, under each policy",
             Tab::Gaps => "How long users pause between actions, against each policy's timeouts",
+            Tab::Sweep => {
+                "One field of the selected policy over a range of values: every metric at each"
+            }
+            Tab::Tradeoff => {
+                "Unattended exposure against disruption, for every policy and every step of the last sweep; click a point to use it"
+            }
             Tab::Table => "All 19 metrics of every policy, as numbers",
         }
     }

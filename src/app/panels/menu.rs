@@ -79,6 +79,19 @@ pub fn ui(
                     commands.push(command);
                 }
             }
+            ui.separator();
+            let flask = Command::CopySettings {
+                policy: i,
+                target: crate::analysis::export::Target::Flask,
+            };
+            if menu_button(ui, &flask, selected) {
+                commands.push(flask);
+            }
+            ui.add_enabled_ui(selected, |ui| {
+                ui.menu_button("Export settings", |ui| {
+                    crate::app::panels::compliance::export_menu(ui, i, commands);
+                });
+            });
         });
         ui.menu_button("Simulation", |ui| {
             if menu_button(ui, &Command::Rerun, true) {

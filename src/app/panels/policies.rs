@@ -30,6 +30,7 @@ pub fn ui(
                 .heading()
                 .color(policy_color(*selected)),
         );
+        crate::app::panels::compliance::ui(ui, *selected, policy, commands);
         editor(ui, policy, *selected, texts, problems);
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use crate::app::analysis::{AnalysisViews, ViewContext};
 use crate::app::plots::{self, policy_color, rough, thousands, timeline::TimelineView};
 use crate::app::prepare::People;
 use crate::app::state::Tab;
@@ -75,6 +76,7 @@ fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text:
     job
 }
 
+#[expect(clippy::too_many_arguments)]
 pub fn ui(
     ui: &mut Ui,
     results: &Arc<Results>,
@@ -82,6 +84,8 @@ pub fn ui(
     fold_day: &mut bool,
     gaps_log: &mut bool,
     timeline: &mut TimelineView,
+    analysis: &mut AnalysisViews,
+    cx: ViewContext<'_>,
 ) {
     let users = match results.run.users {
         1 => "1 user".to_string(),
@@ -115,6 +119,8 @@ pub fn ui(
         Tab::OverTime => plots::over_time::ui(ui, &results.plots, fold_day),
         Tab::Timeline => plots::timeline::ui(ui, timeline, results),
         Tab::Gaps => plots::gaps::ui(ui, &results.plots.gaps, &results.scenario, gaps_log),
+        Tab::Sweep => plots::sweep::ui(ui, results, analysis, cx),
+        Tab::Tradeoff => plots::tradeoff::ui(ui, results, analysis, cx),
         Tab::Table => table(ui, results),
     }
 }

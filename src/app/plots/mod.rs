@@ -2,8 +2,10 @@
 
 pub mod gaps;
 pub mod over_time;
+pub mod sweep;
 pub mod timeline;
 pub mod totals;
+pub mod tradeoff;
 
 use egui::{Color32, Pos2, Shape, Stroke, Ui, pos2, vec2};
 use egui_plot::MarkerShape;
