@@ -477,6 +477,8 @@ fn every_view_opens_with_every_input_named() {
         "Over time",
         "User timeline",
         "Idle gaps",
+        "Sweep",
+        "Trade-off",
         "All metrics",
         "Totals",
     ] {
@@ -559,4 +561,214 @@ fn a_dropped_access_log_is_imported_and_replayed() {
         has_label(&harness, "Imported combined.log"),
         "the summary window"
     );
+}
+
+/// Runs a sweep of the alert's idle timeout from the sweep view's form.
+fn sweep_alert(harness: &mut Harness<'static, LapseApp>) {
+    harness.get_by_label("Sweep").click();
+    settle(harness);
+    set_text(harness, "From", "10m");
+    set_text(harness, "To", "1h");
+    harness
+        .get_by_role_and_label(Role::SpinButton, "Steps")
+        .set_value_accesskit(6.0);
+    settle(harness);
+    harness
+        .get_by_role_and_label(Role::Button, "Run sweep")
+        .click();
+    settle(harness);
+}
+
+#[test]
+fn the_sweep_view_runs_a_sweep_and_plots_every_step() {
+    let mut harness = app(egui::Theme::Dark, false);
+    sweep_alert(&mut harness);
+    let app = harness.state();
+    let result = app.sweep_result().expect("the sweep finished");
+    // 10m to 1h in 6 steps: every 10 minutes.
+    let values: Vec<u64> = result
+        .sweep
+        .steps
+        .iter()
+        .map(|s| s.value.0 / 60_000)
+        .collect();
+    assert_eq!(values, [10, 20, 30, 40, 50, 60]);
+    assert_eq!(result.sweep.current, Some(lapse::model::Dur::mins(30)));
+    assert_eq!(result.metrics.len(), 19, "a plot per metric");
+    let series = |name: &str| {
+        result
+            .metrics
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("{name} plotted"))
+    };
+    let logouts = series("logouts");
+    assert_eq!(logouts.points.len(), 6, "one point per step");
+    // x is in hours: 10 minutes is 1/6 h.
+    assert!((logouts.points[0].x - 10.0 / 60.0).abs() < 1e-12);
+    // ana's session starts at the view at 0 and nothing else reaches the
+    // server before the submit at 45: an idle timeout under 45 minutes
+    // expires it first (one logout, the submit lost); 50m and 1h keep it.
+    let ys = |name: &str| -> Vec<f64> { series(name).points.iter().map(|p| p.y).collect() };
+    assert_eq!(ys("logouts"), [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+    assert_eq!(ys("lost_submits"), [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+    assert!(has_label(
+        &harness,
+        "“alert”: idle_timeout from 10m to 1h in 6 steps, 1 user. The dashed line is its value now (30m)."
+    ));
+}
+
+#[test]
+fn a_sweep_is_dropped_when_what_it_depends_on_changes() {
+    let mut harness = app(egui::Theme::Dark, false);
+    sweep_alert(&mut harness);
+    // The swept field itself only moves the marker.
+    set_text(&mut harness, "Idle timeout", "45m");
+    assert!(harness.state().sweep_result().is_some());
+    // Another field of the policy changes every number.
+    set_text(&mut harness, "Lead", "2m");
+    assert!(harness.state().sweep_result().is_none());
+    assert!(
+        harness
+            .query_by_label_contains("The last sweep was dropped")
+            .is_some()
+    );
+}
+
+#[test]
+fn clicking_a_sweep_point_in_the_trade_off_view_applies_it_and_undo_reverts() {
+    let mut harness = app(egui::Theme::Dark, false);
+    sweep_alert(&mut harness);
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    let data = harness.state().tradeoff_data().expect("drawn").clone();
+    // Two policies, then the six steps; the step at 50m is point 2 + 4.
+    assert_eq!(data.points.len(), 8);
+    let fifty = &data.points[6];
+    assert_eq!(
+        fifty.kind,
+        lapse::app::tradeoff::PointKind::Step {
+            policy: 0,
+            param: lapse::analysis::param::Param::IdleTimeout,
+            value: lapse::model::Dur::mins(50),
+        }
+    );
+    // At 50m the submit at 45 is saved: nobody is logged out, nothing lost.
+    assert_eq!(fifty.at[1], 0);
+    // Select the other policy first, to see the click select "alert" again.
+    harness.state_mut().queue(Command::SelectPolicy(1));
+    settle(&mut harness);
+    let at = harness
+        .state()
+        .tradeoff_point_on_screen(6)
+        .expect("the point was drawn");
+    harness.event(egui::Event::PointerMoved(at));
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::default(),
+        });
+    }
+    settle(&mut harness);
+    let idle =
+        |h: &Harness<'static, LapseApp>| h.state().document().scenario.policies[0].idle_timeout;
+    assert_eq!(idle(&harness), Some(lapse::model::Dur::mins(50)));
+    assert_eq!(harness.state().selected_policy(), 0);
+    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("50m"));
+    // Under 50m nothing happens to ana (see the sweep test).
+    assert!(has_label(
+        &harness,
+        "alert: 0 logouts, 0 while present (0 of 1 user) · 0 submits and 0 edits lost (0 users, 0s of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+    ));
+
+    harness.state_mut().queue(Command::Undo);
+    settle(&mut harness);
+    assert_eq!(idle(&harness), Some(lapse::model::Dur::mins(30)));
+    assert!(has_label(&harness, ALERT));
+    assert!(!harness.state().document().is_dirty());
+}
+
+#[test]
+fn compliance_badges_follow_the_idle_timeout() {
+    let mut harness = app(egui::Theme::Dark, false);
+    // PCI DSS 8.2.8: re-authenticate after at most 15 minutes idle. The
+    // alert has no keepalive, absolute timeout or remember-me, so its idle
+    // timeout is the bound.
+    set_text(&mut harness, "Idle timeout", "1d");
+    assert!(has_label(&harness, "PCI DSS: fail"));
+    assert!(!has_label(&harness, "PCI DSS: pass"));
+    set_text(&mut harness, "Idle timeout", "15m");
+    assert!(has_label(&harness, "PCI DSS: pass"));
+    assert!(!has_label(&harness, "PCI DSS: fail"));
+    // HIPAA asks for an automatic logoff of some length: both pass.
+    assert!(has_label(&harness, "HIPAA: pass"));
+}
+
+fn copied(harness: &Harness<'static, LapseApp>) -> Vec<String> {
+    harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn copy_as_flask_config_puts_the_settings_on_the_clipboard() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness
+        .get_by_role_and_label(Role::Button, "Copy as Flask config")
+        .click();
+    harness.step();
+    let texts = copied(&harness);
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    // The alert's 30-minute idle timeout, refreshed on every request.
+    assert!(
+        texts[0].contains("PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)"),
+        "{}",
+        texts[0]
+    );
+    assert!(texts[0].contains("SESSION_REFRESH_EACH_REQUEST = True"));
+    settle(&mut harness);
+    assert!(has_label(
+        &harness,
+        "Copied the Flask settings of “alert” to the clipboard"
+    ));
+
+    // The other frameworks, from the menu beside it: Django counts seconds.
+    harness.get_by_label("Export settings").click();
+    harness.run();
+    harness.get_by_label("Copy as Django settings").click();
+    harness.step();
+    let texts = copied(&harness);
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].contains("SESSION_COOKIE_AGE = 1800"),
+        "{}",
+        texts[0]
+    );
+}
+
+/// The sweep's small multiples, then the trade-off view with a sweep step
+/// hovered (its description shown).
+#[test]
+fn snapshot_sweep_and_tradeoff_views() {
+    let mut harness = app(egui::Theme::Dark, true);
+    sweep_alert(&mut harness);
+    harness.remove_cursor();
+    mask_timing(&mut harness);
+    harness.snapshot("sweep_dark");
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    let at = harness.state().tradeoff_point_on_screen(5).expect("drawn");
+    harness.hover_at(at);
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("tradeoff_dark");
 }

@@ -59,16 +59,7 @@ pub fn ui(ui: &mut Ui, index: usize, policy: &Policy, commands: &mut Vec<Command
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing = egui::vec2(4.0, 4.0);
         for v in verdicts.iter() {
-            let fill = if v.pass { PASS } else { FAIL };
-            egui::Frame::new()
-                .fill(fill)
-                .corner_radius(4.0)
-                .inner_margin(egui::Margin::symmetric(5, 1))
-                .show(ui, |ui| {
-                    ui.label(RichText::new(badge_text(v)).color(Color32::WHITE).small())
-                })
-                .inner
-                .on_hover_text(format!("{}\n{}", v.standard.title(), v.reason));
+            badge(ui, v);
         }
     });
     ui.horizontal(|ui| {
@@ -87,6 +78,28 @@ pub fn ui(ui: &mut Ui, index: usize, policy: &Policy, commands: &mut Vec<Command
             .response
             .on_hover_text("Copy this policy's settings for another framework");
     });
+}
+
+/// A small coloured tag with the outcome in words; the reason on hover.
+/// Drawn by hand so that it never wraps inside (a row of them wraps between
+/// badges) and reads as one label to screen readers.
+fn badge(ui: &mut Ui, v: &Verdict) {
+    let text = badge_text(v);
+    let galley = egui::WidgetText::from(RichText::new(&text).small()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Small,
+    );
+    let padding = egui::vec2(5.0, 1.0);
+    let (rect, response) =
+        ui.allocate_exact_size(galley.size() + 2.0 * padding, egui::Sense::hover());
+    let fill = if v.pass { PASS } else { FAIL };
+    ui.painter().rect_filled(rect, 4.0, fill);
+    ui.painter()
+        .galley(rect.min + padding, galley, Color32::WHITE);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+    response.on_hover_text(format!("{}\n{}", v.standard.title(), v.reason));
 }
 
 /// One entry per framework, each copying its settings to the clipboard.

@@ -169,11 +169,12 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>) {
     );
     if let (Some(first), Some(last)) = (first, last) {
         ui.label(format!(
-            "“{}”: {} from {first} to {last} in {} steps, {} users. {}",
+            "“{}”: {} from {first} to {last} in {} steps, {} {}. {}",
             sweep.policy,
             sweep.param,
             sweep.steps.len(),
-            sweep.users,
+            super::thousands(sweep.users as u64),
+            if sweep.users == 1 { "user" } else { "users" },
             match current {
                 Some(now) => format!("The dashed line is its value now ({now})."),
                 None => "The policy has no value for it now.".to_string(),

@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, RichText, Ui};
-use egui_plot::{HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points, Text};
+use egui::{Align2, Ui};
+use egui_plot::{HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points};
 
-use super::{Glyph, count_grid, legend, policy_color, rough};
+use super::{Glyph, count_grid, legend, policy_color, rough, time_grid};
 use crate::app::analysis::{AnalysisViews, ViewContext};
 use crate::app::sweep::HOUR_MS;
 use crate::app::tradeoff::{TradeoffData, nearest};
@@ -76,6 +76,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                 rough((mark.value * HOUR_MS).round() as u64)
             }
         })
+        .x_grid_spacer(time_grid)
         .y_grid_spacer(count_grid)
         .y_axis_min_width(40.0)
         .label_formatter(move |pos| hover_text(&hover_data, &names, pos))
@@ -92,7 +93,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                     Points::new(SWEEP_ITEM, PlotPoints::Borrowed(&data.sweep_plot))
                         .shape(MarkerShape::Diamond)
                         .color(sweep_color)
-                        .radius(3.5),
+                        .radius(4.5),
                 );
             }
             for (i, point) in data.points[..data.policies].iter().enumerate() {
@@ -103,14 +104,6 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                         .color(policy_color(i))
                         .radius(if selected { 7.0 } else { 5.5 }),
                 );
-                let mut label = RichText::new(format!("  {name}")).color(policy_color(i));
-                if selected {
-                    label = label.strong();
-                }
-                plot.text(
-                    Text::new(format!("{name} label"), point.plot, label)
-                        .anchor(Align2::LEFT_CENTER),
-                );
             }
         });
     views.tradeoff_screen = data
@@ -118,6 +111,23 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         .iter()
         .map(|p| response.transform.position_from_point(&p.plot))
         .collect();
+    // Policy names beside their points, in screen space so they keep their
+    // size and never hide the point.
+    let painter = ui.painter().with_clip_rect(response.response.rect);
+    for (i, at) in views.tradeoff_screen[..data.policies].iter().enumerate() {
+        let font = if i == cx.selected {
+            egui::FontId::proportional(15.0)
+        } else {
+            egui::FontId::proportional(13.0)
+        };
+        painter.text(
+            *at + egui::vec2(9.0, -6.0),
+            Align2::LEFT_BOTTOM,
+            &results.run.policies[i].name,
+            font,
+            policy_color(i),
+        );
+    }
     if response.response.clicked()
         && let Some(at) = response.response.interact_pointer_pos()
         && let Some(i) = nearest(views.tradeoff_screen.iter().copied(), at, CLICK_RADIUS)
