@@ -174,10 +174,8 @@ impl LapseApp {
                 param,
                 value,
             } => self.apply_param(policy, param, value),
-            Command::SelectPolicy(i) => {
-                if i < self.doc.scenario.policies.len() {
-                    self.selected_policy = i;
-                }
+            Command::SelectPolicy(i) if i < self.doc.scenario.policies.len() => {
+                self.selected_policy = i;
             }
             Command::CopySettings { policy, target } => self.copy_settings(ctx, policy, target),
             _ => {}

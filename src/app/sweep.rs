@@ -337,8 +337,10 @@ mod tests {
 
     #[test]
     fn a_bad_form_says_why() {
-        let mut form = SweepForm::default();
-        form.from = "5".into();
+        let mut form = SweepForm {
+            from: "5".into(),
+            ..SweepForm::default()
+        };
         assert!(form.spec().unwrap_err().starts_with("From: "));
         form.from = "5m".into();
         form.steps = 1;
