@@ -11,6 +11,8 @@ pub mod bench;
 pub mod cli;
 pub mod engine;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod generate;
 pub mod import;
 pub mod model;

@@ -453,6 +453,122 @@ fn the_last_session_comes_back_with_its_unsaved_edits_and_theme() {
     );
 }
 
+/// The app on `start`, keeping its recovery files in `folder`.
+fn with_recovery(start: Start, folder: &Path) -> Harness<'static, LapseApp> {
+    let folder = folder.to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size(SIZE)
+        .with_max_steps(20)
+        .build_eframe(move |cc| LapseApp::with_recovery(cc, start, Some(folder)));
+    settle(&mut harness);
+    harness
+}
+
+/// The recovery files in `folder`.
+fn recovery_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .expect("folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A window edits, then "crashes": its recovery file is left behind under a
+/// process id that no longer runs (ids above the kernel's 4 194 304 never do).
+fn crashed_window_with_idle_timeout(folder: &Path, idle: &str) {
+    let mut harness = with_recovery(Start::File(example_b()), folder);
+    set_text(&mut harness, "Idle timeout", idle);
+    // Nothing is written until the edit has stood for 2 s (a step is 0.25 s).
+    assert_eq!(recovery_files(folder), Vec::<PathBuf>::new());
+    for _ in 0..12 {
+        harness.step();
+    }
+    let written = recovery_files(folder);
+    assert_eq!(
+        written,
+        [folder.join(format!("recovery-{}.ron", std::process::id()))]
+    );
+    std::fs::rename(&written[0], folder.join("recovery-4999999.ron")).expect("rename");
+    // A window that crashed runs no destructor.
+    std::mem::forget(harness);
+}
+
+#[test]
+fn edits_left_by_a_crash_are_offered_back_and_restored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    crashed_window_with_idle_timeout(dir.path(), "1h");
+
+    let mut again = with_recovery(Start::Default, dir.path());
+    assert!(has_label(&again, "Restore unsaved edits?"));
+    assert!(has_label(
+        &again,
+        "Lapse did not close cleanly. Edits to “example-b.ron” made less than a minute ago were never saved."
+    ));
+    again.get_by_label("Restore").click();
+    settle(&mut again);
+    assert_eq!(text_of(&again, "Idle timeout").as_deref(), Some("1h"));
+    assert_eq!(
+        again.state().document().path.as_deref(),
+        Some(example_b().as_path())
+    );
+    assert!(again.state().document().is_dirty());
+    // The edits are now kept under this window's name; the orphan is gone.
+    assert_eq!(
+        recovery_files(dir.path()),
+        [dir.path()
+            .join(format!("recovery-{}.ron", std::process::id()))]
+    );
+    // A clean exit removes it: eframe's storage keeps the last scenario.
+    drop(again);
+    assert_eq!(recovery_files(dir.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn edits_left_by_a_crash_can_be_discarded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    crashed_window_with_idle_timeout(dir.path(), "1h");
+
+    let mut again = with_recovery(Start::File(example_b()), dir.path());
+    again.get_by_label("Discard").click();
+    settle(&mut again);
+    assert!(!has_label(&again, "Restore unsaved edits?"));
+    assert_eq!(text_of(&again, "Idle timeout").as_deref(), Some("30m"));
+    assert!(!again.state().document().is_dirty());
+    assert_eq!(recovery_files(dir.path()), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_save_that_fails_keeps_the_edits_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    // A folder where the file should go: the write cannot happen.
+    let target = dir.path().join("taken.ron");
+    std::fs::create_dir(&target).expect("dir");
+    harness.state_mut().queue(Command::SaveTo {
+        path: target.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    assert!(harness.state().document().is_dirty());
+    assert_eq!(text_of(&harness, "Idle timeout").as_deref(), Some("1h"));
+    assert_eq!(
+        harness.state().toasts().last().map(String::as_str),
+        Some(
+            format!(
+                "Could not save: {}: cannot write: is a directory, not a file",
+                target.display()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(
+        harness.state().document().path.as_deref(),
+        Some(example_b().as_path())
+    );
+}
+
 #[test]
 fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -23,6 +23,7 @@ mod notify;
 mod panels;
 pub mod plots;
 pub mod prepare;
+pub mod recovery;
 pub mod simulate;
 pub mod state;
 pub mod sweep;
@@ -44,6 +45,7 @@ use document::Document;
 use fields::FieldTexts;
 use notify::Toasts;
 use plots::timeline::TimelineView;
+use recovery::{Orphan, Recovery};
 use state::Persisted;
 use worker::{Results, Stage, Worker};
 
@@ -111,7 +113,13 @@ pub fn run(start: Start) -> Result<(), String> {
     eframe::run_native(
         "Lapse",
         options,
-        Box::new(move |cc| Ok(Box::new(LapseApp::new(cc, start)))),
+        Box::new(move |cc| {
+            Ok(Box::new(LapseApp::with_recovery(
+                cc,
+                start,
+                Recovery::default_folder(),
+            )))
+        }),
     )
     .map_err(|e| e.to_string())
 }
@@ -166,10 +174,29 @@ pub struct LapseApp {
     /// The restored theme, applied on the first frame (after the integration
     /// has set up the context).
     theme_pending: bool,
+    /// Where unsaved edits are kept against a crash (none under tests).
+    recovery: Option<Recovery>,
+    /// Edits left by windows that crashed, offered one at a time.
+    orphans: Vec<Orphan>,
+    /// The last recovery write that failed, said once.
+    recovery_error: Option<String>,
 }
 
 impl LapseApp {
+    /// The app without crash recovery (as the tests open it).
     pub fn new(cc: &eframe::CreationContext<'_>, start: Start) -> LapseApp {
+        LapseApp::with_recovery(cc, start, None)
+    }
+
+    /// The app keeping unsaved edits in `recovery_folder` against a crash,
+    /// and offering back the edits a crashed window left there.
+    pub fn with_recovery(
+        cc: &eframe::CreationContext<'_>,
+        start: Start,
+        recovery_folder: Option<PathBuf>,
+    ) -> LapseApp {
+        let recovery = recovery_folder.map(Recovery::in_folder);
+        let orphans = recovery.as_ref().map_or_else(Vec::new, Recovery::orphans);
         let ctx = cc.egui_ctx.clone();
         let saved: Option<Persisted> = cc
             .storage
@@ -214,6 +241,9 @@ impl LapseApp {
             screenshots: channel(),
             title: String::new(),
             theme_pending: restored,
+            recovery,
+            orphans,
+            recovery_error: None,
         };
         match start {
             Start::File(path) => app.commands.push(Command::OpenPath(path)),
@@ -232,17 +262,7 @@ impl LapseApp {
         let Ok(scenario) = Scenario::parse(&text, path.as_deref()) else {
             return;
         };
-        // What the restored scenario is measured against for unsaved edits:
-        // its file as it is on disk, or the default for an untitled one.
-        let baseline = match &path {
-            Some(p) => match document::open(p) {
-                Ok(file) => file.scenario,
-                // The file is gone or broken: everything restored is unsaved.
-                Err(_) => fallback_scenario(),
-            },
-            None => default_file().scenario,
-        };
-        self.doc = Document::restored(scenario, path, baseline);
+        self.doc = restored_document(scenario, path);
     }
 
     /// Queues a command, as a menu or shortcut would (tests use this too).
@@ -315,6 +335,111 @@ impl LapseApp {
             worker.submit(self.doc.to_file(), self.rerun);
             self.submitted = Some(key);
             self.rerun = false;
+        }
+    }
+
+    /// Keeps unsaved edits in the recovery file (see [`recovery`]).
+    fn autosave(&mut self, ctx: &egui::Context, now: f64) {
+        let Some(recovery) = self.recovery.as_mut() else {
+            return;
+        };
+        let dirty = self.doc.is_dirty() && !self.discarded;
+        match recovery.track(&self.doc.scenario, self.doc.path.as_deref(), dirty, now) {
+            Ok(wake) => {
+                self.recovery_error = None;
+                if let Some(after) = wake {
+                    ctx.request_repaint_after(after);
+                }
+            }
+            // Said once, not every frame; the edits stay in memory.
+            Err(e) if self.recovery_error.as_ref() != Some(&e) => {
+                self.toasts
+                    .error(format!("Could not keep a recovery copy of the edits: {e}"));
+                self.recovery_error = Some(e);
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Offers back the edits a crashed window left, newest first.
+    fn recovery_modal(&mut self, ctx: &egui::Context) {
+        if self.guard.is_some() {
+            return;
+        }
+        let Some(orphan) = self.orphans.first() else {
+            return;
+        };
+        let mut choice = None;
+        egui::Modal::new(Id::unique("recover-edits")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Restore unsaved edits?");
+            ui.label(format!(
+                "Lapse did not close cleanly. Edits to “{}” made {} were never saved.",
+                orphan.snapshot.title(),
+                orphan.snapshot.age(std::time::SystemTime::now())
+            ));
+            if let Some(path) = &orphan.snapshot.path {
+                ui.label(RichText::new(path.display().to_string()).weak());
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Restore")
+                    .on_hover_text("Open the edits, unsaved, in place of this scenario")
+                    .clicked()
+                {
+                    choice = Some(true);
+                }
+                if ui
+                    .button("Discard")
+                    .on_hover_text("Delete the recovered edits")
+                    .clicked()
+                {
+                    choice = Some(false);
+                }
+            });
+        });
+        let Some(restore) = choice else {
+            return;
+        };
+        let orphan = self.orphans.remove(0);
+        if restore {
+            self.restore_orphan(&orphan);
+        } else {
+            self.forget_orphan(&orphan);
+        }
+    }
+
+    fn restore_orphan(&mut self, orphan: &Orphan) {
+        let path = orphan.snapshot.path.clone();
+        match Scenario::parse(&orphan.snapshot.scenario, path.as_deref()) {
+            Ok(scenario) => {
+                self.replace_document(restored_document(scenario, path));
+                // Kept under this window's name before the orphan goes.
+                if let Some(recovery) = self.recovery.as_mut()
+                    && let Err(e) = recovery.write_now(&self.doc.scenario, self.doc.path.as_deref())
+                {
+                    self.toasts
+                        .error(format!("Restored, but could not keep a recovery copy: {e}"));
+                    return;
+                }
+                self.forget_orphan(orphan);
+                self.toasts.info("Restored the unsaved edits");
+            }
+            Err(problems) => {
+                self.toasts.error(format!(
+                    "Could not restore the edits; they stay in {}",
+                    orphan.file.display()
+                ));
+                self.open_error = Some((orphan.file.clone(), problems));
+            }
+        }
+    }
+
+    fn forget_orphan(&mut self, orphan: &Orphan) {
+        if let Err(e) = std::fs::remove_file(&orphan.file) {
+            self.toasts
+                .error(format!("Could not remove {}: {e}", orphan.file.display()));
         }
     }
 
@@ -1128,6 +1253,7 @@ impl eframe::App for LapseApp {
         self.results_rect = Some(central.response.rect);
 
         self.guard_modal(&ctx);
+        self.recovery_modal(&ctx);
         self.path_prompt_modal(&ctx);
         self.import_summary_window(&ctx);
         if self.capture.is_none() {
@@ -1142,6 +1268,7 @@ impl eframe::App for LapseApp {
         }
         let time = ctx.input(|i| i.time);
         self.doc.feed_undo(time);
+        self.autosave(&ctx, time);
         let problems_found = !self.doc.problems().is_empty();
         self.simulate_if_changed(problems_found);
         self.update_title(&ctx);
@@ -1156,6 +1283,33 @@ impl eframe::App for LapseApp {
         state.last_path = self.doc.path.clone();
         state.last_scenario = (!self.discarded).then(|| self.doc.scenario.to_ron());
         eframe::set_value(storage, eframe::APP_KEY, &state);
+    }
+}
+
+/// Unsaved edits brought back: what they are measured against is the file
+/// as it is on disk, or the default scenario for an untitled one.
+fn restored_document(scenario: Scenario, path: Option<PathBuf>) -> Document {
+    let baseline = match &path {
+        Some(p) => match document::open(p) {
+            Ok(file) => file.scenario,
+            // The file is gone or broken: everything restored is unsaved.
+            Err(_) => fallback_scenario(),
+        },
+        None => default_file().scenario,
+    };
+    Document::restored(scenario, path, baseline)
+}
+
+impl Drop for LapseApp {
+    /// A clean exit: eframe's storage keeps the last scenario, so the
+    /// recovery file goes. A panic unwinding through here is a crash: the
+    /// file stays, to be offered next time.
+    fn drop(&mut self) {
+        if !std::thread::panicking()
+            && let Some(recovery) = self.recovery.as_mut()
+        {
+            let _ = recovery.clear();
+        }
     }
 }
 
