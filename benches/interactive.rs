@@ -2,7 +2,7 @@
 //! prepare every plot from the results. It must fit in one 16 ms frame.
 //!
 //! As in the app's worker, the population is loaded once, the policies an
-//! edit did not touch keep their results (`app::simulate::Simulator`), and
+//! edit did not touch keep their results (`engine::incremental::Simulator`), and
 //! the idle-gap histogram (which depends on the population and horizon only)
 //! is kept across edits. Measured separately: a run of every policy (an edit
 //! of the scenario's own settings) and the gap histogram.
@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use lapse::app::prepare::{gap_histogram, plot_data};
-use lapse::app::simulate::Simulator;
 use lapse::app::{default_file, timeline};
+use lapse::engine::incremental::Simulator;
 use lapse::engine::{Progress, RunOptions, run_scenario};
 use lapse::model::{Dur, ScenarioFile};
 

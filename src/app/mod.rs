@@ -24,7 +24,6 @@ mod panels;
 pub mod plots;
 pub mod prepare;
 pub mod recovery;
-pub mod simulate;
 pub mod state;
 pub mod sweep;
 pub mod timeline;

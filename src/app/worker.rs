@@ -16,7 +16,7 @@ use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, 
 
 use super::gaps::GapHistogram;
 use super::prepare::{PlotData, gap_histogram, plot_data};
-use super::simulate::Simulator;
+use crate::engine::incremental::Simulator;
 
 /// What the app asks for: simulate this scenario.
 struct Job {

@@ -4,7 +4,7 @@
 //! the population). Each policy's results depend on nothing else, so the
 //! policies that are as they were in the last run keep their results, and
 //! dragging one policy's slider costs one policy's simulation. Used by the
-//! worker thread and by `benches/interactive.rs`.
+//! app's worker thread, `lapse bench` and `benches/interactive.rs`.
 
 use crate::engine::{PolicyRun, Progress, RunOptions, ScenarioRun, SimConfig, run_policy_with};
 use crate::model::{Policy, Scenario, Trace};
