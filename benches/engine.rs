@@ -1,10 +1,10 @@
-//! Engine throughput: trace events per second on a policy that uses every feature.
+//! Engine throughput: trace events per second on a policy that uses every
+//! feature (`lapse::bench::every_feature_policy`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use lapse::engine::{RunOptions, SimConfig, run_policy};
-use lapse::model::{
-    Csrf, Dur, Event, EventKind, Keepalive, OnExpiry, OnResponse, Policy, ResetsOn, Trace, Warning,
-};
+use lapse::bench::{bench_scenario, every_feature_policy};
+use lapse::engine::{RunOptions, run_policy};
+use lapse::model::{Event, EventKind, Trace};
 use rand::{RngExt, SeedableRng};
 
 /// An office-like synthetic population: weekday mornings to evenings, bursts of
@@ -41,51 +41,36 @@ fn population(users: usize, days: u64) -> Trace {
     }))
 }
 
-fn every_feature() -> Policy {
-    let mut p = Policy::named("everything");
-    p.idle_timeout = Some(Dur::mins(30));
-    p.absolute_timeout = Some(Dur::hours(12));
-    p.csrf = Some(Csrf {
-        time_limit: Some(Dur::hours(1)),
-    });
-    p.warning = Some(Warning {
-        lead: Dur::mins(5),
-        resets_on: ResetsOn::Requests,
-        on_response: OnResponse::Extend,
-    });
-    p.keepalive = Some(Keepalive {
-        interval: Dur::mins(5),
-    });
-    p.on_expiry = OnExpiry::Redirect;
-    p.preserve_drafts = true;
-    p.remember_me = Some(Dur::days(1));
-    p
-}
-
+/// The target population: 1000 generated office workers over 5 days
+/// (`lapse::bench::bench_scenario`, as `lapse bench` runs it), and the
+/// synthetic one above, whose uniform mix has far more views and submits per
+/// event (the expensive ones).
 fn engine(c: &mut Criterion) {
-    let trace = population(1000, 5);
-    let cfg = SimConfig {
-        horizon: 5 * 86_400_000,
-        away_after: 300_000,
-        bucket: 900_000,
-    };
-    let policy = every_feature();
+    let scenario = bench_scenario(1000, 5).unwrap_or_else(|e| panic!("{e}"));
+    let generated = lapse::generate::generate(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = scenario.sim_config();
+    let policy = every_feature_policy();
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .expect("a thread pool");
-    let mut group = c.benchmark_group("engine");
-    group.throughput(Throughput::Elements(trace.num_events() as u64));
-    group.bench_function("totals, one core", |b| {
-        b.iter(|| one_thread.install(|| run_policy(&trace, &policy, &cfg, RunOptions::TOTALS)))
-    });
-    group.bench_function("totals, all cores", |b| {
-        b.iter(|| run_policy(&trace, &policy, &cfg, RunOptions::TOTALS))
-    });
-    group.bench_function("series and per-user, all cores", |b| {
-        b.iter(|| run_policy(&trace, &policy, &cfg, RunOptions::EVERYTHING))
-    });
-    group.finish();
+    for (name, trace) in [
+        ("generated office", generated),
+        ("synthetic uniform mix", population(1000, 5)),
+    ] {
+        let mut group = c.benchmark_group(format!("engine, {name}"));
+        group.throughput(Throughput::Elements(trace.num_events() as u64));
+        group.bench_function("totals, one core", |b| {
+            b.iter(|| one_thread.install(|| run_policy(&trace, &policy, &cfg, RunOptions::TOTALS)))
+        });
+        group.bench_function("totals, all cores", |b| {
+            b.iter(|| run_policy(&trace, &policy, &cfg, RunOptions::TOTALS))
+        });
+        group.bench_function("series and per-user, all cores", |b| {
+            b.iter(|| run_policy(&trace, &policy, &cfg, RunOptions::EVERYTHING))
+        });
+        group.finish();
+    }
 }
 
 criterion_group!(benches, engine);
