@@ -76,6 +76,13 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                 rough((mark.value * HOUR_MS).round() as u64)
             }
         })
+        .y_axis_formatter(|mark, _| {
+            if mark.value < 0.0 {
+                String::new()
+            } else {
+                super::amount(mark.value)
+            }
+        })
         .x_grid_spacer(time_grid)
         .y_grid_spacer(count_grid)
         .y_axis_min_width(40.0)
