@@ -65,15 +65,21 @@ impl EventKind {
         self != EventKind::Close
     }
 
+    /// The kind stored in an event's low 3 bits (6 and 7 are never written).
+    /// A table, not a match: this runs once per event in the engine's loop.
+    #[inline]
     fn from_bits(bits: u64) -> EventKind {
-        match bits {
-            0 => EventKind::View,
-            1 => EventKind::Request,
-            2 => EventKind::Submit,
-            3 => EventKind::Input,
-            4 => EventKind::Activity,
-            _ => EventKind::Close,
-        }
+        const KINDS: [EventKind; 8] = [
+            EventKind::View,
+            EventKind::Request,
+            EventKind::Submit,
+            EventKind::Input,
+            EventKind::Activity,
+            EventKind::Close,
+            EventKind::Close,
+            EventKind::Close,
+        ];
+        KINDS[(bits & 7) as usize]
     }
 }
 
