@@ -194,12 +194,25 @@ fn pid_of(file: &Path) -> Option<u32> {
         .ok()
 }
 
-/// Whether a process with that id runs now. Where this cannot be told (no
-/// `/proc`), every other window's file counts as an orphan: offering edits
-/// twice is better than never offering them.
+/// Whether the window that wrote a file still runs: a live process with that
+/// id running the same program (a crashed window's id may since have gone to
+/// another program; a killed one may linger as a zombie until reaped). Where
+/// this cannot be told (no `/proc`), every other window's file counts as an
+/// orphan: offering edits twice is better than never offering them.
 fn process_is_running(pid: u32) -> bool {
     let proc = Path::new("/proc");
-    proc.is_dir() && proc.join(pid.to_string()).exists()
+    let Ok(stat) = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) else {
+        return false;
+    };
+    // The state follows the `)` that closes the program's name.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    if matches!(state, Some('Z' | 'X' | 'x')) {
+        return false;
+    }
+    let program = |dir: &Path| std::fs::read_to_string(dir.join("comm")).ok();
+    program(&proc.join(pid.to_string())) == program(&proc.join("self"))
 }
 
 fn to_text(snapshot: &Snapshot) -> Result<String, String> {
@@ -284,6 +297,15 @@ mod tests {
             [dead, older]
         );
         assert_eq!(orphans[0].snapshot.title(), "a.ron");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_window_runs_while_its_process_runs_the_same_program() {
+        assert!(process_is_running(std::process::id()));
+        // Process 1 runs the system's init, not this program: a reused id.
+        assert!(!process_is_running(1));
+        assert!(!process_is_running(4_999_999));
     }
 
     #[test]
