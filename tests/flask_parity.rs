@@ -96,6 +96,10 @@ struct FlaskConfig {
     /// An app detail the mapping relies on, switched off (a control: then
     /// Flask must disagree with the mapped policy).
     without: Option<AppDetail>,
+    /// The app takes its settings from what `lapse export --target flask`
+    /// wrote for the mapped policy, not from the fields above (issue 6: the
+    /// exported settings must behave as the policy).
+    exported: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -132,14 +136,22 @@ impl FlaskConfig {
         let without = self
             .without
             .map_or(String::new(), |d| format!(", without {}", d.key()));
+        let exported = if self.exported {
+            ", as lapse export writes it"
+        } else {
+            ""
+        };
         format!(
-            "{store} permanent={} refresh_each_request={} lifetime {}s, {csrf}, {remember}{without}",
+            "{store} permanent={} refresh_each_request={} lifetime {}s, {csrf}, {remember}{without}{exported}",
             self.permanent, self.refresh_each_request, self.lifetime_s
         )
     }
 
     /// The JSON object of Flask settings app.py is configured from.
     fn settings(&self) -> Value {
+        if self.exported {
+            return self.exported_settings();
+        }
         let mut settings = json!({
             "PERMANENT_SESSION_LIFETIME": self.lifetime_s,
             "SESSION_REFRESH_EACH_REQUEST": self.refresh_each_request,
@@ -161,6 +173,44 @@ impl FlaskConfig {
             settings[detail.key()] = json!(false);
         }
         settings
+    }
+
+    /// The app configured by `lapse export --target flask` for the mapped
+    /// policy: the exported file is loaded with `app.config.from_pyfile` over
+    /// Flask's (and Flask-WTF's, Flask-Login's) defaults, so a setting it
+    /// failed to write would leave a default and the counts would differ.
+    /// What the export can only say as an instruction for the app's code
+    /// (`session.permanent` at login, the "remember me" box, whether to keep
+    /// CSRF checks) is taken from the same export's data.
+    fn exported_settings(&self) -> Value {
+        use lapse::analysis::export::{Target, export, flask_settings};
+        let policy = self.lapse_policy();
+        let flask = flask_settings(&policy);
+        assert!(
+            flask.not_expressible.is_empty(),
+            "{}: a mappable policy exports exactly: {:?}",
+            self.name(),
+            flask.not_expressible
+        );
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-parity");
+        std::fs::create_dir_all(&dir).expect("create target/tmp/flask-parity");
+        let file = dir.join(format!(
+            "export-{}.py",
+            self.name()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        ));
+        std::fs::write(&file, export(&policy, Target::Flask).server).expect("write the export");
+        json!({
+            "exported_config": file,
+            // Flask's, Flask-WTF's and Flask-Login's defaults, for the file to override.
+            "PERMANENT_SESSION_LIFETIME": 31 * 86_400,
+            "SESSION_REFRESH_EACH_REQUEST": true,
+            "WTF_CSRF_TIME_LIMIT": 3600,
+            "REMEMBER_COOKIE_DURATION": Value::Null,
+            "session.permanent": flask.session_permanent,
+            "WTF_CSRF_ENABLED": flask.wtf_csrf_time_limit.is_some(),
+            "remember_me": flask.remember_cookie_duration.is_some(),
+        })
     }
 
     /// SPEC section 7, row by row.
@@ -259,6 +309,15 @@ fn configs() -> Vec<FlaskConfig> {
             )
         });
     }
+    // Every one again, configured by `lapse export --target flask`.
+    let exported: Vec<FlaskConfig> = out
+        .iter()
+        .map(|c| FlaskConfig {
+            exported: true,
+            ..*c
+        })
+        .collect();
+    out.extend(exported);
     out
 }
 
@@ -303,6 +362,7 @@ fn config(
         csrf,
         remember_s,
         without: None,
+        exported: false,
     }
 }
 

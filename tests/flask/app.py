@@ -15,6 +15,11 @@ Settings (keys of the JSON object; SPEC section 7 maps each to a Lapse policy):
 - WTF_CSRF_ENABLED: bool; WTF_CSRF_TIME_LIMIT: seconds or null (no limit).
 - "remember_me": bool, whether the login form's "remember me" box exists;
   REMEMBER_COOKIE_DURATION: seconds.
+- "exported_config": optional path of the settings file `lapse export
+  --target flask` wrote for a policy, loaded with `app.config.from_pyfile` as
+  an app loads its settings: what it sets (the session lifetime, the refresh
+  flag, Flask-Session's store and flag, the CSRF limit, the remember-me
+  duration) overrides the values above, which are then Flask's own defaults.
 - Two app details the SPEC's mapping relies on, on by default; the parity
   test switches each off once to show that it matters:
   "csrf_error_flash" (the CSRF error handler flashes its message, a session
@@ -77,8 +82,16 @@ def create_app(settings, store_dir=None):
             seconds=settings.get("REMEMBER_COOKIE_DURATION") or 365 * 86400
         ),
     )
+    if settings.get("exported_config"):
+        app.config.from_pyfile(settings["exported_config"])
+        store = app.config.get("SESSION_TYPE")
+        # Flask-Session's default for SESSION_PERMANENT is True.
+        store_permanent = app.config.get("SESSION_PERMANENT", True)
+    else:
+        store = settings.get("SESSION_TYPE")
+        store_permanent = settings.get("SESSION_PERMANENT")
     permanent = settings["session.permanent"]
-    if settings.get("SESSION_TYPE") == "cachelib":
+    if store == "cachelib":
         from cachelib.file import FileSystemCache
         from flask_session import Session
 
@@ -86,11 +99,11 @@ def create_app(settings, store_dir=None):
         # would prune sessions of a large replay, which no policy models).
         app.config.update(
             SESSION_TYPE="cachelib",
-            SESSION_PERMANENT=settings["SESSION_PERMANENT"],
+            SESSION_PERMANENT=store_permanent,
             SESSION_CACHELIB=FileSystemCache(store_dir, threshold=0),
         )
         Session(app)
-        permanent = settings["SESSION_PERMANENT"]
+        permanent = store_permanent
 
     CSRFProtect(app)
     login_manager = LoginManager(app)
