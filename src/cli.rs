@@ -1,13 +1,13 @@
 //! The command line: a thin layer over the library, like the GUI.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::engine::{Metrics, RunOptions, ScenarioRun, run_scenario};
-use crate::fsio::write_atomically;
+use crate::fsio::write_to;
 use crate::model::duration::human_ms;
 use crate::model::limits::{Limits, set_limits};
 use crate::model::{Diagnostic, Diagnostics, Scenario, Trace};
@@ -250,18 +250,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     emit(args.out.as_deref(), &text)
 }
 
-/// Writes to `out` atomically, or to standard output.
+/// Writes `text` to `out` atomically, or to standard output.
 pub fn emit(out: Option<&Path>, text: &str) -> Result<(), Failure> {
-    match out {
-        Some(path) => write_atomically(path, |w| w.write_all(text.as_bytes()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-        }
-    }
+    write_to(out, |w| w.write_all(text.as_bytes()))?;
     Ok(())
 }
 
@@ -275,20 +266,14 @@ fn validate(path: &Path) -> Result<(), Failure> {
 fn generate(path: &Path, out: Option<&Path>) -> Result<(), Failure> {
     let file = Scenario::load(path)?;
     let trace = crate::generate::generate_file(&file)?;
-    match out {
-        Some(out) => {
-            write_atomically(out, |w| trace.write_csv(w))?;
-            eprintln!(
-                "wrote {} users, {} events to {}",
-                trace.num_users(),
-                trace.num_events(),
-                out.display()
-            );
-        }
-        // A closed pipe (`| head`) is not an error worth reporting.
-        None => {
-            let _ = trace.write_csv(std::io::stdout().lock());
-        }
+    write_to(out, |w| trace.write_csv(w))?;
+    if let Some(out) = out {
+        eprintln!(
+            "wrote {} users, {} events to {}",
+            trace.num_users(),
+            trace.num_events(),
+            out.display()
+        );
     }
     Ok(())
 }

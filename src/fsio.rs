@@ -34,6 +34,23 @@ pub fn write_atomically(
     })
 }
 
+/// Writes to `out` atomically (see [`write_atomically`]), or to standard
+/// output when there is no `out`. On standard output a write error is
+/// dropped: it is a closed pipe (`lapse ... | head`), not worth reporting.
+pub fn write_to(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Diagnostic> {
+    match out {
+        Some(path) => write_atomically(path, write),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = write(&mut stdout).and_then(|()| stdout.flush());
+            Ok(())
+        }
+    }
+}
+
 /// `dir/.name.PID.tmp`, beside the target so the rename stays on one file system.
 fn temp_path(path: &Path) -> PathBuf {
     let name = path

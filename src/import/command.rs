@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use regex::bytes::Regex;
 
-use crate::fsio::write_atomically;
+use crate::fsio::write_to;
 use crate::model::duration::Dur;
 use crate::model::{Diagnostic, Diagnostics};
 
@@ -126,16 +126,13 @@ pub fn run(args: &ImportArgs) -> Result<(), Diagnostics> {
         ))
         .into());
     }
-    match args.out_file() {
-        Some(path) => {
-            write_atomically(path, |w| trace.write_csv(w))?;
-            print(&mut std::io::stdout(), &text);
-        }
-        None => {
-            // A closed pipe (`| head`) is not worth an error; the summary still goes out.
-            let _ = trace.write_csv(std::io::stdout().lock());
-            print(&mut std::io::stderr(), &text);
-        }
+    let out = args.out_file();
+    write_to(out, |w| trace.write_csv(w))?;
+    // The summary goes where the trace does not.
+    if out.is_some() {
+        print(&mut std::io::stdout(), &text);
+    } else {
+        print(&mut std::io::stderr(), &text);
     }
     Ok(())
 }
