@@ -298,9 +298,14 @@ impl LapseApp {
     }
 
     fn pending_submit(&self) -> bool {
-        self.doc.problems().is_empty()
-            && self.submitted.as_ref().map(|(s, d)| (s, d))
-                != Some((&self.doc.scenario, &self.doc.base_dir()))
+        self.doc.problems().is_empty() && !self.submitted_is_current()
+    }
+
+    /// The worker was last sent the document as it is now.
+    fn submitted_is_current(&self) -> bool {
+        self.submitted
+            .as_ref()
+            .is_some_and(|(s, d)| *s == self.doc.scenario && *d == self.doc.base_dir())
     }
 
     // ----------------------------------------------------------------------
@@ -326,13 +331,13 @@ impl LapseApp {
         if problems_found {
             return; // keep the last good results on screen
         }
-        let key = (self.doc.scenario.clone(), self.doc.base_dir());
-        if !self.rerun && self.submitted.as_ref() == Some(&key) {
+        // Compared in place: this runs every frame, a clone only on a change.
+        if !self.rerun && self.submitted_is_current() {
             return;
         }
         if let Some(worker) = self.worker.as_mut() {
             worker.submit(self.doc.to_file(), self.rerun);
-            self.submitted = Some(key);
+            self.submitted = Some((self.doc.scenario.clone(), self.doc.base_dir()));
             self.rerun = false;
         }
     }
