@@ -192,9 +192,7 @@ impl FlaskConfig {
             self.name(),
             flask.not_expressible
         );
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-parity");
-        std::fs::create_dir_all(&dir).expect("create target/tmp/flask-parity");
-        let file = dir.join(format!(
+        let file = work_dir().join(format!(
             "export-{}.py",
             self.name()
                 .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
@@ -549,12 +547,19 @@ impl Tally {
     }
 }
 
+/// `target/tmp/flask-parity`: the traces, exported settings and batch the
+/// driver reads (they stay for a look after a failure).
+fn work_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-parity");
+    std::fs::create_dir_all(&dir).expect("create target/tmp/flask-parity");
+    dir
+}
+
 /// Writes the traces and the batch, runs the driver once, returns its report.
 fn replay_in_flask(traces: &[(String, Trace)], policies: &[(FlaskConfig, Vec<String>)]) -> Value {
     // The files stay for a look after a failure:
     // `cd tests/flask && ../../target/tmp/flask-venv/bin/python replay.py ../../target/tmp/flask-parity/batch.json`.
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flask-parity");
-    std::fs::create_dir_all(&dir).expect("create target/tmp/flask-parity");
+    let dir = work_dir();
     let mut batch_traces = Vec::new();
     for (name, t) in traces {
         let path = dir.join(format!("{}.csv", name.replace(' ', "-")));
