@@ -118,6 +118,20 @@ fn half_window_refreshes_only_past_half_strictly() {
 }
 
 #[test]
+fn half_window_at_an_odd_idle_timeout_needs_more_than_half() {
+    // idle 1001 ms: a request 500 ms after the refresh is not past half
+    // (1000 > 1001? no), one 501 ms after is (1002 > 1001). With the first,
+    // the deadline stays at 1001 and the request there meets it.
+    let policy = policy(r#"Policy(name: "p", idle_timeout: "1001ms", refresh: HalfWindow)"#);
+    let trace =
+        |refresh_try| events_ms(&[(0, "view"), (refresh_try, "request"), (1001, "request")]);
+    let not_past_half = run_with(&policy, trace(500), &cfg());
+    assert_eq!((not_past_half.logins, not_past_half.logouts), (2, 1));
+    let past_half = run_with(&policy, trace(501), &cfg());
+    assert_eq!((past_half.logins, past_half.logouts), (1, 0));
+}
+
+#[test]
 fn never_refresh_lasts_from_login() {
     // Deadline 30 whatever happens; met at 31; last present 29: while present.
     // Unattended: 5-10, 15-29 (19) + 36-61 (25) = 44 min.

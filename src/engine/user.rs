@@ -9,8 +9,10 @@
 //!
 //! This is the hot loop of every run, so the state is flat: absent times are
 //! `NEVER` rather than `None`, and the next page happening and the session's
-//! deadline are kept up to date, so that the common event (a key press on an
-//! open page, nothing due) costs a couple of compares.
+//! deadline are kept up to date. Most events (views, requests, key presses and
+//! mouse moves on an open page of a live session, nothing due) take a
+//! branch-free path, `UserSim::quiet_run`; the rest, and any event that
+//! meets something due, take the general one, `UserSim::user_event`.
 
 use crate::model::{Event, EventKind, OnExpiry, OnResponse, Policy, Refresh, ResetsOn};
 
@@ -28,6 +30,13 @@ pub struct SimConfig {
 
 /// No time: a deadline that never comes, a limit that is not set.
 const NEVER: u64 = u64::MAX;
+
+/// Event kinds as packed in a trace, for the branch-free quiet path.
+const VIEW: u8 = EventKind::View as u8;
+const REQUEST: u8 = EventKind::Request as u8;
+const INPUT: u8 = EventKind::Input as u8;
+/// The kinds [`UserSim::quiet_run`] takes: all but submits and closes.
+const QUIET_KINDS: u8 = 1 << VIEW | 1 << REQUEST | 1 << INPUT | 1 << EventKind::Activity as u8;
 
 /// A policy flattened for the hot loop: every absent duration is `NEVER`.
 /// Zero durations (refused by validation) switch their feature off rather
@@ -52,6 +61,17 @@ pub struct Params {
     preserve_drafts: bool,
     away: u64,
     horizon: u64,
+    /// A view or request refreshes the session once this long has passed
+    /// since the last refresh (`0`: always, `NEVER`: not at all).
+    refresh_gap: u64,
+    /// From a new timer cycle's start to its first happening: the warning,
+    /// else the redirect (`NEVER`: none).
+    cycle_offset: u64,
+    /// The warning state a new timer cycle starts in.
+    fresh_warn: Warn,
+    /// Bit `kind` set: that kind of event on a quiet page starts a new timer
+    /// cycle (a view always opens a page; see [`UserSim::quiet_run`]).
+    cycle_kinds: u8,
 }
 
 impl Params {
@@ -66,6 +86,18 @@ impl Params {
             .warning
             .filter(|w| idle != NEVER && w.lead.0 > 0 && w.lead.0 < idle);
         let redirect = policy.on_expiry == OnExpiry::Redirect && idle != NEVER;
+        let lead = warning.map_or(NEVER, |w| w.lead.0);
+        let timer = warning.is_some() || redirect;
+        let resets_on_activity =
+            warning.is_some_and(|w| w.resets_on == ResetsOn::RequestsAndActivity);
+        let kind_bit = |k: EventKind| 1u8 << k as u8;
+        let mut cycle_kinds = kind_bit(EventKind::View);
+        if timer {
+            cycle_kinds |= kind_bit(EventKind::Request);
+        }
+        if resets_on_activity {
+            cycle_kinds |= kind_bit(EventKind::Input) | kind_bit(EventKind::Activity);
+        }
         Params {
             idle,
             absolute: off_if_zero(policy.absolute_timeout),
@@ -74,16 +106,34 @@ impl Params {
             remember: off_if_zero(policy.remember_me),
             csrf: policy.csrf.is_some(),
             csrf_limit: off_if_zero(policy.csrf.and_then(|c| c.time_limit)),
-            lead: warning.map_or(NEVER, |w| w.lead.0),
-            timer: warning.is_some() || redirect,
-            resets_on_activity: warning
-                .is_some_and(|w| w.resets_on == ResetsOn::RequestsAndActivity),
+            lead,
+            timer,
+            resets_on_activity,
             extend: warning.is_some_and(|w| w.on_response == OnResponse::Extend),
             keepalive: off_if_zero(policy.keepalive.map(|k| k.interval)),
             redirect,
             preserve_drafts: policy.preserve_drafts,
-            away: cfg.away_after,
+            // Capped so that `t + away` cannot overflow (event times are below
+            // 2^61); any longer away time means the same: never away.
+            away: cfg.away_after.min(1 << 62),
             horizon: cfg.horizon,
+            refresh_gap: match policy.refresh {
+                Refresh::EachRequest => 0,
+                // `2 * elapsed > idle` for whole milliseconds (`NEVER / 2 + 1` is never reached).
+                Refresh::HalfWindow => idle / 2 + 1,
+                Refresh::OnModify | Refresh::Never => NEVER,
+            },
+            cycle_offset: match (lead, redirect) {
+                (NEVER, false) => NEVER,
+                (NEVER, true) => idle,
+                (lead, _) => idle - lead,
+            },
+            fresh_warn: if lead == NEVER {
+                Warn::Off
+            } else {
+                Warn::Pending
+            },
+            cycle_kinds,
         }
     }
 }
@@ -197,6 +247,8 @@ pub struct UserSim<'a, S: Sink> {
     next_at: u64,
     /// Edits the session tore down under `preserve_drafts`, waiting for the next page.
     draft: Option<Edits>,
+    /// [`UserSim::is_quiet`], kept up to date after each event of the general path.
+    quiet: bool,
 }
 
 /// Replays one user's events and returns their metrics. The sink sees every
@@ -215,11 +267,17 @@ pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
         page: CLOSED,
         next_at: NEVER,
         draft: None,
+        quiet: false,
     };
     // Events at or after the horizon are dropped.
-    let kept = events.partition_point(|e| e.time() < params.horizon);
-    for e in &events[..kept] {
-        sim.user_event(e.time(), e.kind());
+    let mut rest = &events[..events.partition_point(|e| e.time() < params.horizon)];
+    while !rest.is_empty() {
+        rest = &rest[sim.quiet_run(rest)..];
+        if let Some((e, later)) = rest.split_first() {
+            sim.user_event(e.time(), e.kind());
+            sim.quiet = sim.is_quiet();
+            rest = later;
+        }
     }
     sim.finish();
     sim.metrics
@@ -314,6 +372,130 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     // ----- the user's events -------------------------------------------------
+
+    /// The state in which a view, request, key press or mouse move triggers
+    /// nothing but its own bookkeeping, until the page or the session has
+    /// something due: a live session and an open page, no warning shown, a
+    /// keepalive tick scheduled, no draft waiting (true whenever a page is
+    /// open), the session's CSRF secret written. [`UserSim::quiet_run`] takes
+    /// such events.
+    fn is_quiet(&self) -> bool {
+        self.session.is_some_and(|s| s.csrf_written || !self.p.csrf)
+            && self.page.open
+            && self.page.warn != Warn::Shown
+            && (self.page.keepalive_due != NEVER || self.p.keepalive == NEVER)
+            && self.draft.is_none()
+    }
+
+    /// Replays the leading run of `events` that find the user quiet (see
+    /// [`UserSim::is_quiet`]) with nothing due, and returns how many it took.
+    ///
+    /// This is [`UserSim::user_event`] for a view, request, key press or mouse
+    /// move in that state, without a branch on the event's kind: kinds come in
+    /// no predictable order, so branching on them costs about one mispredicted
+    /// branch per event, more than all of this arithmetic. The loop keeps only
+    /// what decides the next event (the session's deadline, the page's next
+    /// happening) in registers and selects each; the page's other fields follow
+    /// from the run's last view, cycle and inputs, found afterwards by
+    /// [`UserSim::settle_quiet_page`]. The reference-engine test holds this and
+    /// the general path to the same results.
+    fn quiet_run(&mut self, events: &[Event]) -> usize {
+        use std::hint::select_unpredictable as pick;
+        let p = self.p;
+        let (Some(session), true) = (self.session, self.quiet) else {
+            return 0;
+        };
+        let absolute_deadline = session.login_at.saturating_add(p.absolute);
+        // note_presence: away time counts from here. In the run every event is
+        // present and after the login, so from each the next counts from `t + away`.
+        let mut away_from = self
+            .last_present
+            .saturating_add(p.away)
+            .max(session.login_at);
+        let mut unattended = self.metrics.unattended_ms;
+        let mut refreshed_at = session.refreshed_at;
+        let (mut deadline, mut next_at) = (self.deadline, self.next_at);
+        let mut keepalive_due = self.page.keepalive_due;
+        let mut rest = events.iter();
+        while let Some(e) = rest.as_slice().first() {
+            let (t, kind) = (e.time(), e.kind_code());
+            if t >= next_at || t >= deadline || QUIET_KINDS >> kind & 1 == 0 {
+                break;
+            }
+            rest.next();
+            // note_presence
+            unattended += t.saturating_sub(away_from);
+            away_from = t + p.away;
+            // server: the refresh rule for a view or request
+            let refresh = (kind <= REQUEST) & (t - refreshed_at >= p.refresh_gap);
+            refreshed_at = pick(refresh, t, refreshed_at);
+            let refreshed_deadline = t.saturating_add(p.idle).min(absolute_deadline);
+            deadline = pick(refresh, refreshed_deadline, deadline);
+            // open_page: a view restarts the keepalive clock
+            let view_keepalive = t.saturating_add(p.keepalive);
+            keepalive_due = pick(kind == VIEW, view_keepalive, keepalive_due);
+            // open_page or reset_timer: a new timer cycle (update_next)
+            let cycle_next = keepalive_due.min(t.saturating_add(p.cycle_offset));
+            next_at = pick(p.cycle_kinds >> kind & 1 != 0, cycle_next, next_at);
+        }
+        let taken = events.len() - rest.as_slice().len();
+        let Some(last) = taken.checked_sub(1).map(|i| events[i]) else {
+            return 0;
+        };
+        self.settle_quiet_page(&events[..taken], session.identity);
+        self.page.keepalive_due = keepalive_due;
+        if let Some(s) = self.session.as_mut() {
+            s.refreshed_at = refreshed_at;
+        }
+        self.deadline = deadline;
+        self.next_at = next_at;
+        self.last_present = last.time();
+        self.metrics.unattended_ms = unattended;
+        taken
+    }
+
+    /// The page after a quiet run: the last view (if any) opened it, the last
+    /// event that started a timer cycle set its warning and reset time, and
+    /// the inputs since the view (or since the run began) add to its edits.
+    /// Walks back from the end to the run's last view: a few events.
+    fn settle_quiet_page(&mut self, run: &[Event], identity: u32) {
+        use std::hint::select_unpredictable as pick;
+        let p = self.p;
+        let page = &mut self.page;
+        let mut last_cycle = NEVER;
+        let mut last_view = None;
+        let (mut inputs, mut first_input, mut last_input) = (0u32, 0, 0);
+        for e in run.iter().rev() {
+            let (t, kind) = (e.time(), e.kind_code());
+            let cycles = p.cycle_kinds >> kind & 1 != 0;
+            last_cycle = pick(cycles & (last_cycle == NEVER), t, last_cycle);
+            if kind == VIEW {
+                last_view = Some(t);
+                break;
+            }
+            let is_input = kind == INPUT;
+            last_input = pick(is_input & (inputs == 0), t, last_input);
+            first_input = pick(is_input, t, first_input);
+            inputs += u32::from(is_input);
+        }
+        if last_cycle != NEVER {
+            page.last_reset = last_cycle;
+            page.warn = p.fresh_warn;
+        }
+        if let Some(t) = last_view {
+            page.view_at = t;
+            page.identity = identity;
+            page.edits = Edits::default();
+        }
+        if inputs > 0 {
+            let edits = &mut page.edits;
+            if edits.count == 0 {
+                edits.first = first_input;
+            }
+            edits.count += inputs;
+            edits.last = last_input;
+        }
+    }
 
     #[inline]
     fn user_event(&mut self, t: u64, kind: EventKind) {
@@ -483,13 +665,13 @@ impl<S: Sink> UserSim<'_, S> {
     #[inline(always)]
     fn server(&mut self, t: u64, req: Req) -> Reach {
         if let Some(session) = self.session.as_mut() {
-            let refresh = match self.p.refresh {
-                Refresh::EachRequest => true,
-                Refresh::OnModify => matches!(req, Req::Submit | Req::Extend),
-                Refresh::HalfWindow => 2 * (t - session.refreshed_at) > self.p.idle,
-                Refresh::Never => false,
+            let modifies = matches!(req, Req::Submit | Req::Extend);
+            let gap = if modifies && self.p.refresh == Refresh::OnModify {
+                0
+            } else {
+                self.p.refresh_gap
             };
-            if refresh {
+            if t - session.refreshed_at >= gap {
                 session.refreshed_at = t;
                 self.deadline = t
                     .saturating_add(self.p.idle)

@@ -107,6 +107,12 @@ impl Event {
     pub fn kind(self) -> EventKind {
         EventKind::from_bits(self.0 & 7)
     }
+    /// The kind as its number (`EventKind as u8`) straight from the packed
+    /// bits, for the engine's branch-free path.
+    #[inline]
+    pub(crate) fn kind_code(self) -> u8 {
+        (self.0 & 7) as u8
+    }
 }
 
 /// Per user, the events in time order (equal times keep file order).
