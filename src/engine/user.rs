@@ -271,13 +271,32 @@ pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
     };
     // Events at or after the horizon are dropped.
     let mut rest = &events[..events.partition_point(|e| e.time() < params.horizon)];
-    while !rest.is_empty() {
+    loop {
         rest = &rest[sim.quiet_run(rest)..];
-        if let Some((e, later)) = rest.split_first() {
-            sim.user_event(e.time(), e.kind());
-            sim.quiet = sim.is_quiet();
-            rest = later;
+        let Some((e, later)) = rest.split_first() else {
+            break;
+        };
+        let t = e.time();
+        if sim.next_at <= t || sim.deadline <= t {
+            // Something falls due first (most often a keepalive tick): what
+            // `user_event` does before the event itself. Nothing is due at `t`
+            // afterwards, so if the user is still quiet the quiet path takes it.
+            sim.advance_to(t);
+            if QUIET_KINDS >> e.kind_code() & 1 != 0 && sim.is_quiet_page() {
+                // `user_event` schedules the tick after a ping once the event
+                // is done; the same tick, scheduled before it, comes out the
+                // same (a view replaces it either way), and keeps the quiet
+                // path free of it.
+                if sim.page.keepalive_due == NEVER && sim.p.keepalive != NEVER {
+                    sim.schedule_keepalive(t);
+                }
+                sim.quiet = true;
+                continue;
+            }
         }
+        sim.user_event(t, e.kind());
+        sim.quiet = sim.is_quiet();
+        rest = later;
     }
     sim.finish();
     sim.metrics
@@ -375,15 +394,18 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// The state in which a view, request, key press or mouse move triggers
     /// nothing but its own bookkeeping, until the page or the session has
-    /// something due: a live session and an open page, no warning shown, a
-    /// keepalive tick scheduled, no draft waiting (true whenever a page is
-    /// open), the session's CSRF secret written. [`UserSim::quiet_run`] takes
-    /// such events.
+    /// something due: a quiet page (see [`UserSim::is_quiet_page`]) with its
+    /// next keepalive tick scheduled. [`UserSim::quiet_run`] takes such events.
     fn is_quiet(&self) -> bool {
+        self.is_quiet_page() && (self.page.keepalive_due != NEVER || self.p.keepalive == NEVER)
+    }
+
+    /// A live session and an open page, no warning shown, no draft waiting
+    /// (true whenever a page is open), the session's CSRF secret written.
+    fn is_quiet_page(&self) -> bool {
         self.session.is_some_and(|s| s.csrf_written || !self.p.csrf)
             && self.page.open
             && self.page.warn != Warn::Shown
-            && (self.page.keepalive_due != NEVER || self.p.keepalive == NEVER)
             && self.draft.is_none()
     }
 
@@ -877,9 +899,7 @@ impl<S: Sink> UserSim<'_, S> {
         if !self.page.open {
             return;
         }
-        let interval = self.p.keepalive;
-        let ticks_passed = (t - self.page.view_at) / interval;
-        let due = self.page.view_at + (ticks_passed + 1) * interval;
+        let due = keepalive_after(self.page.view_at, t, self.p.keepalive);
         self.page.keepalive_due = due;
         self.next_at = self.next_at.min(due);
     }
@@ -900,4 +920,11 @@ impl<S: Sink> UserSim<'_, S> {
             }
         }
     }
+}
+
+/// The first keepalive tick after `t` of a page viewed at `view_at`: ticks
+/// fall every `interval` from the view.
+fn keepalive_after(view_at: u64, t: u64, interval: u64) -> u64 {
+    let ticks_passed = (t - view_at) / interval;
+    view_at + (ticks_passed + 1) * interval
 }
