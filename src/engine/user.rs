@@ -35,6 +35,11 @@ const NEVER: u64 = u64::MAX;
 const VIEW: u8 = EventKind::View as u8;
 const REQUEST: u8 = EventKind::Request as u8;
 const INPUT: u8 = EventKind::Input as u8;
+/// [`UserSim::quiet_run`]'s stand-in for `NEVER` in sums: past any real time
+/// (event times are below 2^61, durations at most 2^60 ms), and far enough from
+/// `u64::MAX` that adding an event time to it cannot overflow.
+const FAR_OFF: u64 = 1 << 62;
+
 /// The kinds [`UserSim::quiet_run`] takes: all but submits and closes.
 const QUIET_KINDS: u8 = 1 << VIEW | 1 << REQUEST | 1 << INPUT | 1 << EventKind::Activity as u8;
 
@@ -438,39 +443,42 @@ impl<S: Sink> UserSim<'_, S> {
         let mut refreshed_at = session.refreshed_at;
         let (mut deadline, mut next_at) = (self.deadline, self.next_at);
         let mut keepalive_due = self.page.keepalive_due;
-        let mut rest = events.iter();
-        while let Some(e) = rest.as_slice().first() {
+        // Times here are at most FAR_OFF + 2^61: `t + far` never overflows,
+        // and any sum at or past FAR_OFF is a time that never comes.
+        let (idle, keepalive) = (p.idle.min(FAR_OFF), p.keepalive.min(FAR_OFF));
+        let cycle_offset = p.cycle_offset.min(FAR_OFF);
+        let mut taken = events.len();
+        for (i, e) in events.iter().enumerate() {
             let (t, kind) = (e.time(), e.kind_code());
             if t >= next_at || t >= deadline || QUIET_KINDS >> kind & 1 == 0 {
+                taken = i;
                 break;
             }
-            rest.next();
             // note_presence
             unattended += t.saturating_sub(away_from);
             away_from = t + p.away;
             // server: the refresh rule for a view or request
             let refresh = (kind <= REQUEST) & (t - refreshed_at >= p.refresh_gap);
             refreshed_at = pick(refresh, t, refreshed_at);
-            let refreshed_deadline = t.saturating_add(p.idle).min(absolute_deadline);
+            let refreshed_deadline = (t + idle).min(absolute_deadline);
             deadline = pick(refresh, refreshed_deadline, deadline);
             // open_page: a view restarts the keepalive clock
-            let view_keepalive = t.saturating_add(p.keepalive);
-            keepalive_due = pick(kind == VIEW, view_keepalive, keepalive_due);
+            keepalive_due = pick(kind == VIEW, t + keepalive, keepalive_due);
             // open_page or reset_timer: a new timer cycle (update_next)
-            let cycle_next = keepalive_due.min(t.saturating_add(p.cycle_offset));
+            let cycle_next = keepalive_due.min(t + cycle_offset);
             next_at = pick(p.cycle_kinds >> kind & 1 != 0, cycle_next, next_at);
         }
-        let taken = events.len() - rest.as_slice().len();
         let Some(last) = taken.checked_sub(1).map(|i| events[i]) else {
             return 0;
         };
         self.settle_quiet_page(&events[..taken], session.identity);
-        self.page.keepalive_due = keepalive_due;
+        let never_if_far = |time: u64| if time >= FAR_OFF { NEVER } else { time };
+        self.page.keepalive_due = never_if_far(keepalive_due);
         if let Some(s) = self.session.as_mut() {
             s.refreshed_at = refreshed_at;
         }
-        self.deadline = deadline;
-        self.next_at = next_at;
+        self.deadline = never_if_far(deadline);
+        self.next_at = never_if_far(next_at);
         self.last_present = last.time();
         self.metrics.unattended_ms = unattended;
         taken
