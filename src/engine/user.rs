@@ -907,7 +907,9 @@ impl<S: Sink> UserSim<'_, S> {
         if !self.page.open {
             return;
         }
-        let due = keepalive_after(self.page.view_at, t, self.p.keepalive);
+        let interval = self.p.keepalive;
+        let ticks_passed = (t - self.page.view_at) / interval;
+        let due = self.page.view_at + (ticks_passed + 1) * interval;
         self.page.keepalive_due = due;
         self.next_at = self.next_at.min(due);
     }
@@ -928,11 +930,4 @@ impl<S: Sink> UserSim<'_, S> {
             }
         }
     }
-}
-
-/// The first keepalive tick after `t` of a page viewed at `view_at`: ticks
-/// fall every `interval` from the view.
-fn keepalive_after(view_at: u64, t: u64, interval: u64) -> u64 {
-    let ticks_passed = (t - view_at) / interval;
-    view_at + (ticks_passed + 1) * interval
 }
