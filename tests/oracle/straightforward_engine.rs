@@ -113,6 +113,8 @@ struct Edits {
     count: u32,
     first: u64,
     last: u64,
+    /// Sum of the gaps between edits, each up to `away_after`.
+    typing: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,6 +288,8 @@ impl<S: Sink> UserSim<'_, S> {
                     let e = &mut page.edits;
                     if e.count == 0 {
                         e.first = t;
+                    } else {
+                        e.typing += (t - e.last).min(self.p.away);
                     }
                     e.count += 1;
                     e.last = t;
@@ -293,7 +297,7 @@ impl<S: Sink> UserSim<'_, S> {
                 self.client_activity(t);
             }
             EventKind::Activity => self.client_activity(t),
-            EventKind::Close => {}
+            EventKind::Close | EventKind::Sleep | EventKind::Wake => {}
         }
         self.schedule_keepalive(t);
     }
@@ -573,11 +577,13 @@ impl<S: Sink> UserSim<'_, S> {
             let span = edits.last - edits.first;
             self.metrics.lost_inputs += u64::from(edits.count);
             self.metrics.lost_edit_ms += span;
+            self.metrics.lost_typing_ms += edits.typing;
             self.sink.note(
                 t,
                 Outcome::LostEdits {
                     inputs: edits.count,
                     edit_ms: span,
+                    typing_ms: edits.typing,
                 },
             );
         }
