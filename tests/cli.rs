@@ -56,7 +56,7 @@ fn run_prints_the_specs_json_shape() {
     assert_eq!(policies.len(), 2);
     assert_eq!(policies[0]["name"], "A");
     let metrics = policies[0]["metrics"].as_object().expect("object");
-    assert_eq!(metrics.len(), 19);
+    assert_eq!(metrics.len(), 20);
     // The metrics appear in the SPEC's order in the text.
     let text = stdout(&out);
     let first_policy = &text[..text.find("\"B\"").expect("policy B")];
