@@ -130,6 +130,25 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20000))]
+    /// The tabs-and-sleep engine (src/engine/tabs.rs) shares the server side
+    /// with the one-tab engine but has pages, timers and ticks of its own:
+    /// on one tab without sleep it must give the same metrics and timeline.
+    #[test]
+    fn tab_engine_equals_the_one_tab_engine_on_one_tab(events in events(), policy in policy(), horizon_h in 1u64..48) {
+        let cfg = SimConfig { horizon: horizon_h * 3_600_000, away_after: 5 * MIN, bucket: 15 * MIN };
+        let params = Params::new(&policy, &cfg);
+        let events = &events[..events.partition_point(|e| e.time() < cfg.horizon)];
+        let mut one_out: Vec<(u64, Outcome)> = Vec::new();
+        let one = lapse::engine::simulate_one_tab(&params, events, &mut one_out);
+        let mut tabs_out: Vec<(u64, Outcome)> = Vec::new();
+        let tabs = lapse::engine::tabs::simulate_tabs(&params, events, &mut tabs_out);
+        prop_assert_eq!(one, tabs);
+        prop_assert_eq!(one_out, tabs_out);
+    }
+}
+
 /// Tabs 0 and 1 most of the time, 2 and 3 now and then.
 fn tab() -> impl Strategy<Value = u8> {
     prop_oneof![4 => Just(0u8), 4 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)]

@@ -37,7 +37,7 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
                 n(m.lost_submits, "submit", "submits"),
                 n(m.lost_inputs, "edit", "edits"),
                 users(people.lost_work),
-                rough(m.lost_edit_ms)
+                rough(m.lost_typing_ms)
             ),
             true,
         ),
