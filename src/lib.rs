@@ -2,7 +2,8 @@
 //!
 //! [`model`] holds what a user writes down (durations, traces, policies,
 //! scenarios); [`engine`] replays traces against policies and counts what
-//! happens. The command line ([`cli`]) is a thin layer over both.
+//! happens; [`report`] turns results into tables, CSV and JSON. The command
+//! line ([`cli`]) and the desktop app (`app`) are thin layers over them.
 
 pub mod analysis;
 #[cfg(feature = "gui")]
@@ -16,3 +17,4 @@ pub mod fuzz_entry;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod report;

@@ -2,10 +2,10 @@
 //! framework exports and recommendations.
 //!
 //! Every function here is pure or returns data (no printing), so the GUI can
-//! call it directly; the command line ([`command`]) formats the data.
+//! call it directly; [`crate::report`] formats the data and the command line
+//! prints it.
 //! docs/analysis.md describes the API and the decisions behind it.
 
-pub mod command;
 pub mod compliance;
 pub mod export;
 pub mod frontier;

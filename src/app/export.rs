@@ -4,53 +4,21 @@ use std::path::Path;
 
 use egui::{ColorImage, Rect};
 
-use crate::engine::{ScenarioRun, SeriesKind};
+use crate::engine::ScenarioRun;
 use crate::fsio::write_atomically;
 use crate::model::Diagnostic;
-use crate::model::duration::human_ms;
+use crate::report;
 
 /// Every metric of every policy, one row a policy: `lapse run --format csv`.
 pub fn write_results_csv(path: &Path, run: &ScenarioRun) -> Result<(), Diagnostic> {
-    let text = crate::cli::to_csv(run);
+    let text = report::csv::run_csv(run);
     write_atomically(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// The time series, one row a policy and bucket.
-pub fn series_csv(run: &ScenarioRun) -> String {
-    let mut out = String::from("policy,bucket_start_ms,bucket_start");
-    for kind in SeriesKind::ALL {
-        out.push(',');
-        out.push_str(kind.name());
-    }
-    out.push('\n');
-    for policy in &run.policies {
-        let Some(series) = &policy.series else {
-            continue;
-        };
-        let name = csv_field(&policy.name);
-        for b in 0..series.buckets() {
-            let start = b as u64 * series.bucket_ms;
-            out.push_str(&format!("{name},{start},{}", human_ms(start)));
-            for kind in SeriesKind::ALL {
-                out.push_str(&format!(",{}", series.get(kind)[b]));
-            }
-            out.push('\n');
-        }
-    }
-    out
-}
-
 pub fn write_series_csv(path: &Path, run: &ScenarioRun) -> Result<(), Diagnostic> {
-    let text = series_csv(run);
+    let text = report::csv::series_csv(run);
     write_atomically(path, |w| w.write_all(text.as_bytes()))
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// The part of a screenshot inside `rect` (points), clamped to the image.
@@ -92,30 +60,7 @@ pub fn write_png(path: &Path, image: &ColorImage) -> Result<(), Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Metrics, PolicyRun, Series};
     use egui::{Color32, pos2};
-
-    #[test]
-    fn series_rows_are_policy_and_bucket() {
-        // Two 15m buckets of a 30m horizon; nothing happened.
-        let series = Series::new(900_000, 1_800_000);
-        let run = ScenarioRun {
-            scenario: "s".into(),
-            users: 0,
-            policies: vec![PolicyRun {
-                name: "a,b".into(),
-                metrics: Metrics::default(),
-                series: Some(series),
-                per_user: Vec::new(),
-            }],
-        };
-        let text = series_csv(&run);
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 3);
-        assert!(lines[0].starts_with("policy,bucket_start_ms,bucket_start,logins,logouts,"));
-        assert_eq!(lines[1], "\"a,b\",0,0s,0,0,0,0,0,0,0,0,0,0,0");
-        assert_eq!(lines[2], "\"a,b\",900000,15m,0,0,0,0,0,0,0,0,0,0,0");
-    }
 
     #[test]
     fn crops_inside_the_image_and_encodes_png() {

@@ -249,7 +249,7 @@ impl SweepResult {
             .iter()
             .enumerate()
             .map(|(k, &name)| {
-                let is_ms = name.ends_with("_ms");
+                let is_ms = crate::report::is_duration(name);
                 let points = ran
                     .iter()
                     .map(|(value, m)| {

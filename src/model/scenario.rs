@@ -193,15 +193,6 @@ impl Scenario {
         })
     }
 
-    /// The scenario as RON, every field written out.
-    pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .struct_names(true)
-            .indentor("    ".to_string());
-        // Serialising plain data with string keys cannot fail.
-        ron::ser::to_string_pretty(self, config).unwrap_or_else(|e| format!("// {e}"))
-    }
-
     pub fn sim_config(&self) -> crate::engine::SimConfig {
         crate::engine::SimConfig {
             horizon: self.horizon.0,

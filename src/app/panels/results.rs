@@ -141,7 +141,7 @@ fn table(ui: &mut Ui, results: &Results) {
                     ui.monospace(*name);
                     for p in &results.run.policies {
                         let v = p.metrics.pairs()[k].1;
-                        let text = if name.ends_with("_ms") && v > 0 {
+                        let text = if crate::report::is_duration(name) && v > 0 {
                             format!("{v} ({})", rough(v))
                         } else {
                             v.to_string()

@@ -1,21 +1,16 @@
-//! The analysis subcommands of the command line: `sweep`, `check`, `export`
-//! and `recommend`. Arguments, then a short function each that loads the
-//! input, calls the library and formats its data.
+//! The analysis commands: `sweep`, `check`, `export` and `recommend`.
+//! Arguments, then a short function each that loads the input, calls the
+//! library and formats its data through [`crate::report`].
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::{Failure, emit};
-use crate::model::duration::human_ms;
+use super::{Failure, emit};
+use crate::analysis::{Param, Standard, Sweep, SweepSpec, Target, check_all, run_sweep};
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
-
-use super::compliance::{Standard, check_all};
-use super::export::{Target, export};
-use super::frontier::disruption;
-use super::param::Param;
-use super::recommend::{Recommendation, recommend};
-use super::sweep::{Sweep, SweepSpec, run_sweep};
+use crate::report::json::json_text;
+use crate::report::table::{check_text, recommend_text};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -180,7 +175,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     }
     let text = match args.format {
         SweepFormat::Csv => result.to_csv(),
-        SweepFormat::Json => json_text(&result.to_json_value())?,
+        SweepFormat::Json => json(&result.to_json_value())?,
     };
     emit(args.out.as_deref(), &text)?;
     note_skipped(&result);
@@ -204,10 +199,8 @@ fn note_skipped(result: &Sweep) {
     }
 }
 
-fn json_text(value: &serde_json::Value) -> Result<String, Failure> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure::Internal(e.into()))?;
-    text.push('\n');
-    Ok(text)
+fn json(value: &serde_json::Value) -> Result<String, Failure> {
+    json_text(value).map_err(|e| Failure::Internal(e.into()))
 }
 
 // ----- check -----------------------------------------------------------------------
@@ -228,7 +221,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                     "verdicts": check_all(p),
                 })).collect::<Vec<_>>(),
             });
-            json_text(&value)?
+            json(&value)?
         }
     };
     emit(None, &text)?;
@@ -248,33 +241,12 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
     }
 }
 
-/// Per policy, one line a standard: `pass`/`FAIL`, its id, the reason.
-pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
-    let mut out = format!("{scenario}: compliance\n");
-    for p in policies {
-        out.push_str(&format!("\npolicy {:?}\n", p.name));
-        for v in check_all(p) {
-            let status = if v.pass { "pass" } else { "FAIL" };
-            out.push_str(&format!(
-                "  {status}  {:<11} {}\n",
-                v.standard.id(),
-                v.reason
-            ));
-        }
-    }
-    out.push_str("\nrules:\n");
-    for st in Standard::ALL {
-        out.push_str(&format!("  {:<11} {}\n", st.id(), st.title()));
-    }
-    out
-}
-
 // ----- export ----------------------------------------------------------------------
 
-pub fn export_cmd(args: &ExportArgs) -> Result<(), Failure> {
+pub fn export(args: &ExportArgs) -> Result<(), Failure> {
     let file = Scenario::load(&args.scenario)?;
     let policy = pick_policy(&file, args.policy.as_deref())?;
-    let exported = export(policy, args.target);
+    let exported = crate::analysis::export(policy, args.target);
     let text = match args.only {
         Some(ExportPart::Server) => exported.server,
         Some(ExportPart::Client) => exported.client,
@@ -285,7 +257,7 @@ pub fn export_cmd(args: &ExportArgs) -> Result<(), Failure> {
 
 // ----- recommend -------------------------------------------------------------------
 
-pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), Failure> {
+pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let file = Scenario::load(&args.scenario)?;
     let policy = pick_policy(&file, args.policy.as_deref())?;
     if args.must.limits().is_none() {
@@ -296,96 +268,7 @@ pub fn recommend_cmd(args: &RecommendArgs) -> Result<(), Failure> {
         .into());
     }
     let trace = load_trace(&file, args.trace.as_deref())?;
-    let found = recommend(&file.scenario, &trace, policy, args.must)
+    let found = crate::analysis::recommend(&file.scenario, &trace, policy, args.must)
         .map_err(|e| Failure::from(Diagnostic::new(e)))?;
     emit(None, &recommend_text(&found))
-}
-
-/// The two policies' numbers side by side, their verdicts, then the winner as RON.
-pub fn recommend_text(r: &Recommendation) -> String {
-    let fields: Vec<&str> = r.searched.iter().map(|p| p.name()).collect();
-    let mut out = format!(
-        "{} — {}\nsearched {} ({} settings run); minimising logouts_while_present + lost_inputs\n\n",
-        r.standard.id(),
-        r.standard.title(),
-        fields.join(", "),
-        r.evaluated
-    );
-    let mut rows: Vec<[String; 3]> = vec![[
-        "".into(),
-        format!("current {:?}", r.current.name),
-        "recommended".into(),
-    ]];
-    for p in &r.searched {
-        let show = |policy: &Policy| p.get(policy).map_or("None".into(), |d| d.to_string());
-        rows.push([p.name().into(), show(&r.current), show(&r.best)]);
-    }
-    rows.push([
-        "logouts_while_present + lost_inputs".into(),
-        disruption(&r.current_metrics).to_string(),
-        disruption(&r.best_metrics).to_string(),
-    ]);
-    let a = r.current_metrics.pairs();
-    let b = r.best_metrics.pairs();
-    for ((name, x), (_, y)) in a.iter().zip(b.iter()) {
-        rows.push([name.to_string(), cell(name, *x), cell(name, *y)]);
-    }
-    let status = |pass: bool| if pass { "pass" } else { "FAIL" };
-    rows.push([
-        r.standard.id().into(),
-        status(r.current_verdict.pass).into(),
-        status(r.best_verdict.pass).into(),
-    ]);
-    let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
-    let w2 = rows.iter().map(|r| r[2].chars().count()).max().unwrap_or(0);
-    for row in &rows {
-        out.push_str(format!("{:<w0$}  {:>w1$}  {:>w2$}", row[0], row[1], row[2]).trim_end());
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "\ncurrent:     {}\nrecommended: {}\n\n",
-        r.current_verdict.reason, r.best_verdict.reason
-    ));
-    out.push_str(&policy_ron(&r.best));
-    out.push('\n');
-    out
-}
-
-fn cell(name: &str, v: u64) -> String {
-    if name.ends_with("_ms") && v > 0 {
-        format!("{v} ({})", human_ms(v))
-    } else {
-        v.to_string()
-    }
-}
-
-/// A policy as RON, every field written out, ready to paste into a scenario.
-pub fn policy_ron(policy: &Policy) -> String {
-    let config = ron::ser::PrettyConfig::new()
-        .struct_names(true)
-        .indentor("    ".to_string());
-    ron::ser::to_string_pretty(policy, config).unwrap_or_else(|e| format!("// {e}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recommended_policies_print_as_loadable_ron() {
-        let mut p = Policy::named("x (pci-dss)");
-        p.absolute_timeout = Some(Dur::hours(8));
-        let text = policy_ron(&p);
-        let back: Policy = crate::model::scenario::ron_options()
-            .from_str(&text)
-            .expect("loads");
-        assert_eq!(back, p);
-    }
-
-    #[test]
-    fn metrics_cells_show_durations() {
-        assert_eq!(cell("lost_edit_ms", 90_000), "90000 (1m30s)");
-        assert_eq!(cell("logins", 3), "3");
-    }
 }

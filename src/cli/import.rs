@@ -10,9 +10,9 @@ use crate::fsio::write_to;
 use crate::model::duration::Dur;
 use crate::model::{Diagnostic, Diagnostics};
 
-use super::keys::{KeyOutput, UserKey};
-use super::mapping::{self, Mapping, parse_methods, parse_regex};
-use super::{Import, ImportOptions, LogFormat, import_paths};
+use crate::import::keys::{KeyOutput, UserKey};
+use crate::import::mapping::{self, Mapping, parse_methods, parse_regex};
+use crate::import::{Import, ImportOptions, LogFormat, import_paths};
 
 /// A comma-separated list of HTTP methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
