@@ -241,8 +241,8 @@ enum PopulationKey {
     },
     /// Profiles, groups, seed and horizon fix a generated trace byte for byte.
     Generated {
-        profiles: Vec<crate::generate::Profile>,
-        groups: Vec<crate::generate::Group>,
+        profiles: Vec<crate::model::Profile>,
+        groups: Vec<crate::model::Group>,
         seed: u64,
         horizon: u64,
     },

@@ -8,7 +8,8 @@ use crate::app::help;
 use crate::app::plots::{clock, rough, thousands};
 use crate::app::prepare::HOUR_MS;
 use crate::app::worker::PopulationSummary;
-use crate::generate::{Group, Profile, Task};
+use crate::model::profile::Task;
+use crate::model::{Group, Profile};
 use crate::model::{Population, Scenario};
 
 pub fn ui(
