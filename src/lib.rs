@@ -3,10 +3,10 @@
 //! [`model`] holds what a user writes down (durations, traces, policies,
 //! scenarios); [`engine`] replays traces against policies and counts what
 //! happens; [`report`] turns results into tables, CSV and JSON. The command
-//! line ([`cli`]) and the desktop app (`app`) are thin layers over them.
+//! line ([`cli`]) and the desktop app ([`app`]) are thin layers over them.
 
 pub mod analysis;
-#[cfg(feature = "gui")]
+/// The desktop app; without the `gui` feature only its views' data.
 pub mod app;
 pub mod bench;
 pub mod cli;

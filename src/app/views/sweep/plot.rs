@@ -5,13 +5,16 @@
 use std::sync::Arc;
 
 use egui::{Id, RichText, Ui, Vec2b};
-use egui_plot::{HoverPosition, Line, LineStyle, Plot, PlotPoints, Points, VLine};
+use egui_plot::{HoverPosition, Line, LineStyle, Plot, Points, VLine};
 
-use super::{amount, count_grid, policy_color, rough, time_grid};
+use super::view::AnalysisViews;
+use super::{MAX_FORM_STEPS, MetricSeries, SweepForm, SweepResult};
 use crate::analysis::param::Param;
-use crate::app::analysis::{AnalysisViews, ViewContext};
 use crate::app::command::Command;
-use crate::app::sweep::{HOUR_MS, MAX_FORM_STEPS, MetricSeries, SweepForm, SweepResult};
+use crate::app::panels::results::ViewContext;
+use crate::app::views::HOUR_MS;
+use crate::app::views::format::{amount, rough, thousands};
+use crate::app::views::plot_kit::{count_grid, plot_points, policy_color, time_grid};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
 
@@ -173,7 +176,7 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>) {
             sweep.policy,
             sweep.param,
             sweep.steps.len(),
-            super::thousands(sweep.users as u64),
+            thousands(sweep.users as u64),
             if sweep.users == 1 { "user" } else { "users" },
             match current {
                 Some(now) => format!("The dashed line is its value now ({now})."),
@@ -257,12 +260,12 @@ fn metric_plot(
         })
         .show(ui, |plot| {
             plot.line(
-                Line::new(name, PlotPoints::Borrowed(&series.points))
+                Line::new(name, plot_points(&series.points))
                     .color(color)
                     .width(1.5),
             );
             plot.points(
-                Points::new(name, PlotPoints::Borrowed(&series.points))
+                Points::new(name, plot_points(&series.points))
                     .color(color)
                     .radius(2.5),
             );

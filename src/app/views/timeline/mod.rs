@@ -1,10 +1,13 @@
 //! One user's story under each policy, as plot-ready marks. Pure: the user's
 //! trace and dated outcomes in, lanes of points out.
 
+#[cfg(feature = "gui")]
+pub mod plot;
+
 use crate::engine::{EndReason, Metrics, Outcome, user_timeline};
 use crate::model::{Event, EventKind, Scenario};
 
-use super::prepare::HOUR_MS;
+use super::HOUR_MS;
 
 const DAY_MS: u64 = 86_400_000;
 

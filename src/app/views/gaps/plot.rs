@@ -4,8 +4,9 @@
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Corner, GridMark, HoverPosition, Legend, LineStyle, Plot, VLine};
 
-use super::{amount, count_grid, policy_color, thousands};
-use crate::app::gaps::{BINS_PER_DECADE, GapHistogram};
+use super::{BINS_PER_DECADE, GapHistogram};
+use crate::app::views::format::{amount, thousands};
+use crate::app::views::plot_kit::{count_grid, policy_color};
 use crate::model::duration::human_ms;
 use crate::model::{Dur, Scenario};
 

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{GridMark, HoverPosition, Line, MarkerShape, Plot, Points};
 
-use super::{Glyph, clock, legend, policy_color, rough, time_grid};
-use crate::app::timeline::{Mark, Timeline, lane_y};
+use super::{Mark, Timeline, lane_y};
+use crate::app::views::format::{clock, rough};
+use crate::app::views::plot_kit::{Glyph, legend, policy_color, time_grid};
 use crate::app::worker::Results;
 use crate::engine::EndReason;
 use crate::model::EventKind;
@@ -31,11 +32,7 @@ impl TimelineView {
     fn ensure(&mut self, results: &Arc<Results>, user: usize) {
         let key = (results.generation, user);
         if self.cache.as_ref().map(|(k, _)| *k) != Some(key) {
-            let t = crate::app::timeline::timeline(
-                &results.scenario,
-                user,
-                results.trace.user_events(user),
-            );
+            let t = super::timeline(&results.scenario, user, results.trace.user_events(user));
             self.cache = Some((key, t));
         }
     }

@@ -5,6 +5,9 @@
 //! gaps tells at a glance how many pauses outlast it. Pure functions, no egui,
 //! so they can be tested and benchmarked on their own.
 
+#[cfg(feature = "gui")]
+pub mod plot;
+
 use rayon::slice::ParallelSliceMut;
 
 use crate::model::Trace;

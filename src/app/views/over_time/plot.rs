@@ -4,8 +4,10 @@
 use egui::{Id, RichText, Ui, Vec2b};
 use egui_plot::{HoverPosition, Line, LineStyle, Plot};
 
-use super::{Glyph, amount, clock, count_grid, legend, policy_color, time_grid};
-use crate::app::prepare::{PlotData, TimePanelKind, TimePlots};
+use super::{TimePanelKind, TimePlots};
+use crate::app::views::PlotData;
+use crate::app::views::format::{amount, clock};
+use crate::app::views::plot_kit::{Glyph, count_grid, legend, policy_color, time_grid};
 use crate::model::duration::human_ms;
 
 pub fn ui(ui: &mut Ui, data: &PlotData, fold_day: &mut bool) {

@@ -5,8 +5,10 @@
 use egui::{Align2, RichText, Ui};
 use egui_plot::{Bar, BarChart, GridMark, Plot, PlotPoint, Text};
 
-use super::{amount, count_grid, policy_color};
-use crate::app::prepare::{PlotData, Total};
+use super::Total;
+use crate::app::views::PlotData;
+use crate::app::views::format::amount;
+use crate::app::views::plot_kit::{count_grid, policy_color};
 
 const COLUMNS: usize = 5;
 

@@ -10,16 +10,21 @@
 //! changes the sweep is stale and is dropped (a running one is cancelled).
 //! Changing the swept field itself only moves the "current" marker.
 
+#[cfg(feature = "gui")]
+pub mod plot;
+#[cfg(feature = "gui")]
+pub mod view;
+
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
-
-use egui_plot::PlotPoint;
 
 use crate::analysis::param::Param;
 use crate::analysis::sweep::{Sweep, SweepSpec, run_sweep_with};
 use crate::engine::{Metrics, Progress, SimConfig};
 use crate::model::{Dur, Policy, Scenario, Trace};
+
+use super::{HOUR_MS, Xy};
 
 /// The largest number of steps the form offers (the library allows more;
 /// a plot of more points than pixels shows nothing new).
@@ -224,7 +229,7 @@ pub struct MetricSeries {
     /// Durations (`_ms` metrics) are drawn in hours.
     pub is_ms: bool,
     /// x: the field's value in hours; y: the metric (hours for durations).
-    pub points: Vec<PlotPoint>,
+    pub points: Vec<Xy>,
 }
 
 /// A finished sweep and what the views draw from it, prepared once.
@@ -240,8 +245,6 @@ pub struct SweepResult {
     pub metrics: Vec<MetricSeries>,
 }
 
-pub const HOUR_MS: f64 = 3_600_000.0;
-
 impl SweepResult {
     pub fn new(id: u64, policy: usize, basis: Basis, sweep: Sweep) -> SweepResult {
         let ran: Vec<(Dur, &Metrics)> = sweep.ran().collect();
@@ -254,10 +257,10 @@ impl SweepResult {
                     .iter()
                     .map(|(value, m)| {
                         let v = m.pairs()[k].1 as f64;
-                        PlotPoint::new(
-                            value.0 as f64 / HOUR_MS,
-                            if is_ms { v / HOUR_MS } else { v },
-                        )
+                        Xy {
+                            x: value.0 as f64 / HOUR_MS,
+                            y: if is_ms { v / HOUR_MS } else { v },
+                        }
                     })
                     .collect();
                 MetricSeries {

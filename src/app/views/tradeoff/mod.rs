@@ -4,16 +4,17 @@
 //! frontier (the library's `frontier`) over all of them. Prepared once per
 //! simulation result and sweep, not per frame.
 
-use egui::Pos2;
-use egui_plot::PlotPoint;
+#[cfg(feature = "gui")]
+pub mod plot;
 
 use crate::analysis::frontier::{frontier, tradeoff_point};
 use crate::analysis::param::Param;
-use crate::app::command::Command;
-use crate::app::plots::{rough, thousands};
-use crate::app::sweep::{HOUR_MS, SweepResult};
 use crate::engine::{Metrics, ScenarioRun};
 use crate::model::Dur;
+
+use super::format::{rough, thousands};
+use super::sweep::SweepResult;
+use super::{HOUR_MS, Xy};
 
 /// What a point stands for, and so what clicking it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,31 +29,13 @@ pub enum PointKind {
     },
 }
 
-impl PointKind {
-    /// The command a click on the point gives.
-    pub fn command(self) -> Command {
-        match self {
-            PointKind::Policy(i) => Command::SelectPolicy(i),
-            PointKind::Step {
-                policy,
-                param,
-                value,
-            } => Command::ApplyParam {
-                policy,
-                param,
-                value,
-            },
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct TradeoffPoint {
     pub kind: PointKind,
     /// `[unattended_ms, disruption]`.
     pub at: [u64; 2],
     /// x in hours of unattended sessions, y the disruption count.
-    pub plot: PlotPoint,
+    pub plot: Xy,
     /// What hovering the point shows.
     pub hover: String,
 }
@@ -68,10 +51,10 @@ pub struct TradeoffData {
     /// The swept policy and field, when there is a sweep.
     pub sweep: Option<(String, Param)>,
     /// The sweep's points (a slice of `points`, for drawing in one go).
-    pub sweep_plot: Vec<PlotPoint>,
+    pub sweep_plot: Vec<Xy>,
     /// Indices into `points` of the non-dominated ones, along the line.
     pub frontier: Vec<usize>,
-    pub frontier_plot: Vec<PlotPoint>,
+    pub frontier_plot: Vec<Xy>,
 }
 
 fn hover(title: &str, m: &Metrics, action: &str) -> String {
@@ -90,7 +73,10 @@ fn point(kind: PointKind, m: &Metrics, hover: String) -> TradeoffPoint {
     TradeoffPoint {
         kind,
         at,
-        plot: PlotPoint::new(at[0] as f64 / HOUR_MS, at[1] as f64),
+        plot: Xy {
+            x: at[0] as f64 / HOUR_MS,
+            y: at[1] as f64,
+        },
         hover,
     }
 }
@@ -137,17 +123,6 @@ impl TradeoffData {
     }
 }
 
-/// The point drawn nearest `at`, if one is within `radius` (screen points).
-pub fn nearest(screen: impl IntoIterator<Item = Pos2>, at: Pos2, radius: f32) -> Option<usize> {
-    screen
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| (i, p.distance(at)))
-        .filter(|&(_, d)| d <= radius)
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,25 +166,12 @@ mod tests {
         let data = TradeoffData::new(7, &run, None);
         assert_eq!(data.key, (7, None));
         assert_eq!(data.points[2].at, [36_000_000, 2]);
-        assert_eq!(data.points[0].plot, PlotPoint::new(1.0, 10.0));
+        assert_eq!(data.points[0].plot, Xy { x: 1.0, y: 10.0 });
         assert_eq!(data.frontier, [0, 1], "x rising, y falling");
-        assert_eq!(data.points[2].kind.command(), Command::SelectPolicy(2));
         assert!(
             data.points[0]
                 .hover
                 .contains("disruption: 10 (5 logouts while present + 5 lost edits)")
         );
-    }
-
-    #[test]
-    fn clicks_pick_the_nearest_point_within_reach() {
-        let drawn = [
-            Pos2::new(0.0, 0.0),
-            Pos2::new(10.0, 0.0),
-            Pos2::new(30.0, 0.0),
-        ];
-        assert_eq!(nearest(drawn, Pos2::new(7.0, 1.0), 8.0), Some(1));
-        assert_eq!(nearest(drawn, Pos2::new(20.0, 0.0), 8.0), None);
-        assert_eq!(nearest(drawn, Pos2::new(2.0, 0.0), 8.0), Some(0));
     }
 }

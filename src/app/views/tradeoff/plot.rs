@@ -5,13 +5,18 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, Ui};
-use egui_plot::{HoverPosition, Line, MarkerShape, Plot, PlotPoints, Points};
+use egui::{Align2, Pos2, Ui};
+use egui_plot::{HoverPosition, Line, MarkerShape, Plot, Points};
 
-use super::{Glyph, count_grid, legend, policy_color, rough, time_grid};
-use crate::app::analysis::{AnalysisViews, ViewContext};
-use crate::app::sweep::HOUR_MS;
-use crate::app::tradeoff::{TradeoffData, nearest};
+use super::{PointKind, TradeoffData};
+use crate::app::command::Command;
+use crate::app::panels::results::ViewContext;
+use crate::app::views::HOUR_MS;
+use crate::app::views::format::{amount, rough};
+use crate::app::views::plot_kit::{
+    Glyph, count_grid, legend, plot_point, plot_points, policy_color, time_grid,
+};
+use crate::app::views::sweep::view::AnalysisViews;
 use crate::app::worker::Results;
 
 /// How far from a point (screen points) a click still picks it.
@@ -80,7 +85,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
             if mark.value < 0.0 {
                 String::new()
             } else {
-                super::amount(mark.value)
+                amount(mark.value)
             }
         })
         .x_grid_spacer(time_grid)
@@ -90,14 +95,14 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         .show(ui, |plot| {
             if data.frontier_plot.len() > 1 {
                 plot.line(
-                    Line::new(FRONTIER_ITEM, PlotPoints::Borrowed(&data.frontier_plot))
+                    Line::new(FRONTIER_ITEM, plot_points(&data.frontier_plot))
                         .color(line_color)
                         .width(1.5),
                 );
             }
             if !data.sweep_plot.is_empty() {
                 plot.points(
-                    Points::new(SWEEP_ITEM, PlotPoints::Borrowed(&data.sweep_plot))
+                    Points::new(SWEEP_ITEM, plot_points(&data.sweep_plot))
                         .shape(MarkerShape::Diamond)
                         .color(sweep_color)
                         .radius(4.5),
@@ -116,7 +121,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
     views.tradeoff_screen = data
         .points
         .iter()
-        .map(|p| response.transform.position_from_point(&p.plot))
+        .map(|p| response.transform.position_from_point(&plot_point(p.plot)))
         .collect();
     // Policy names beside their points, in screen space so they keep their
     // size and never hide the point.
@@ -148,8 +153,8 @@ fn sweep_color(data: &TradeoffData, ui: &Ui) -> egui::Color32 {
     data.points[data.policies..]
         .first()
         .map_or(ui.visuals().text_color(), |p| match p.kind {
-            crate::app::tradeoff::PointKind::Step { policy, .. } => policy_color(policy),
-            crate::app::tradeoff::PointKind::Policy(i) => policy_color(i),
+            PointKind::Step { policy, .. } => policy_color(policy),
+            PointKind::Policy(i) => policy_color(i),
         })
 }
 
@@ -171,5 +176,69 @@ fn hover_text(data: &TradeoffData, names: &[String], pos: &HoverPosition<'_>) ->
             rough((position.x.max(0.0) * HOUR_MS).round() as u64),
             position.y.max(0.0)
         )),
+    }
+}
+
+impl PointKind {
+    /// The command a click on the point gives.
+    pub fn command(self) -> Command {
+        match self {
+            PointKind::Policy(i) => Command::SelectPolicy(i),
+            PointKind::Step {
+                policy,
+                param,
+                value,
+            } => Command::ApplyParam {
+                policy,
+                param,
+                value,
+            },
+        }
+    }
+}
+
+/// The point drawn nearest `at`, if one is within `radius` (screen points).
+pub fn nearest(screen: impl IntoIterator<Item = Pos2>, at: Pos2, radius: f32) -> Option<usize> {
+    screen
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.distance(at)))
+        .filter(|&(_, d)| d <= radius)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clicking_a_policy_selects_it_and_a_step_applies_it() {
+        assert_eq!(PointKind::Policy(2).command(), Command::SelectPolicy(2));
+        let step = PointKind::Step {
+            policy: 1,
+            param: crate::analysis::Param::IdleTimeout,
+            value: crate::model::Dur::mins(20),
+        };
+        assert_eq!(
+            step.command(),
+            Command::ApplyParam {
+                policy: 1,
+                param: crate::analysis::Param::IdleTimeout,
+                value: crate::model::Dur::mins(20),
+            }
+        );
+    }
+
+    #[test]
+    fn clicks_pick_the_nearest_point_within_reach() {
+        let drawn = [
+            Pos2::new(0.0, 0.0),
+            Pos2::new(10.0, 0.0),
+            Pos2::new(30.0, 0.0),
+        ];
+        assert_eq!(nearest(drawn, Pos2::new(7.0, 1.0), 8.0), Some(1));
+        assert_eq!(nearest(drawn, Pos2::new(20.0, 0.0), 8.0), None);
+        assert_eq!(nearest(drawn, Pos2::new(2.0, 0.0), 8.0), Some(0));
     }
 }
