@@ -89,7 +89,8 @@
     if (!(v > shared[name])) return false;
     shared[name] = v;
     if (name === "deadline") newCycle();
-    if (name === "ended" && !ended && v > lastRefresh()) sessionEnded(v, false);
+    // An end before this page loaded is history: the page was served to a signed-in user.
+    if (name === "ended" && !ended && v > lastRefresh() && v > pageOpenedAt) sessionEnded(v, false);
     if (name === "answered" && v === shownFor && ui && ui.box.getAttribute("data-state") === "warning") hidePanel();
     return true;
   }
@@ -550,13 +551,25 @@
     }
   }
 
+  /** Whether an earlier page of this tab ran the script (the user navigated on in
+   * the tab rather than opening it anew); sessionStorage lives as long as the tab. */
+  function sameTabBefore() {
+    try {
+      const before = global.sessionStorage.getItem(KEY + "tab") !== null;
+      global.sessionStorage.setItem(KEY + "tab", "1");
+      return before;
+    } catch (e) {
+      return false;
+    }
+  }
+
   function start() {
     sayHowTabsShare();
     sync();
-    // The page load is the user's action: it answers a warning shown in another
-    // open tab (before the load's own refresh, as the SPEC orders it). With no
-    // other tab open the warning ended when the last tab closed.
-    const othersOpen = openTabs().length > 0;
+    // The page load is the user's action: it answers a warning shown in this tab's
+    // previous page or another open tab (before the load's own refresh, as the
+    // SPEC orders it). With no tab open the warning ended when the last one closed.
+    const othersOpen = openTabs().length > 0 || sameTabBefore();
     register(true);
     global.addEventListener("pagehide", function () { register(false); });
     share("presence", pageOpenedAt);

@@ -234,27 +234,51 @@ fn lapse_run_totals(scenario: &Scenario, trace: &Trace, p: &Policy) -> Value {
         .args(["--format", "json"])
         .output()
         .expect("lapse runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     v["policies"][0]["metrics"].clone()
 }
 
 /// Replays the trace in Chromium and requires the engine's counts user by user;
 /// returns the differences (empty: parity).
-fn parity_differences(seed: u64, users: u64, ron_text: &str, edit: &dyn Fn(String) -> String) -> Vec<String> {
+fn parity_differences(
+    seed: u64,
+    users: u64,
+    ron_text: &str,
+    edit: &dyn Fn(String) -> String,
+) -> Vec<String> {
     let p = policy(ron_text);
     let (scenario, trace) = generated(seed, users);
     let cfg: SimConfig = scenario.sim_config();
-    let engine = run_policy(&trace, &p, &cfg, RunOptions { series: false, per_user: true });
+    let engine = run_policy(
+        &trace,
+        &p,
+        &cfg,
+        RunOptions {
+            series: false,
+            per_user: true,
+        },
+    );
     let totals = lapse_run_totals(&scenario, &trace, &p);
     for n in COMPARED {
-        assert_eq!(totals[n].as_u64(), engine.metrics.get(n), "lapse run and the engine disagree on {n}");
+        assert_eq!(
+            totals[n].as_u64(),
+            engine.metrics.get(n),
+            "lapse run and the engine disagree on {n}"
+        );
     }
     let (_dir, script_path) = temp_file("lapse-session.js", &edit(script(&p)));
     let users_json: Vec<Value> = trace
         .users()
         .map(|(name, events)| {
-            let evs: Vec<Value> = events.iter().map(|e| json!([e.time(), e.kind().name(), 0])).collect();
+            let evs: Vec<Value> = events
+                .iter()
+                .map(|e| json!([e.time(), e.kind().name(), 0]))
+                .collect();
             json!({"name": name, "events": evs})
         })
         .collect();
@@ -288,9 +312,15 @@ fn parity_differences(seed: u64, users: u64, ron_text: &str, edit: &dyn Fn(Strin
                 break;
             }
         }
-        let (want, have) = (counts_of(&engine.per_user[u]), browser_counts(&got["counts"]));
+        let (want, have) = (
+            counts_of(&engine.per_user[u]),
+            browser_counts(&got["counts"]),
+        );
         for n in COMPARED.iter().filter(|n| want[*n] != have[*n]) {
-            diffs.push(format!("user {name}, at the horizon: {n}: lapse run {}, browser {}", want[n], have[n]));
+            diffs.push(format!(
+                "user {name}, at the horizon: {n}: lapse run {}, browser {}",
+                want[n], have[n]
+            ));
         }
     }
     diffs
@@ -298,7 +328,11 @@ fn parity_differences(seed: u64, users: u64, ron_text: &str, edit: &dyn Fn(Strin
 
 fn parity(seed: u64, users: u64, ron_text: &str) {
     let diffs = parity_differences(seed, users, ron_text, &|s| s);
-    assert!(diffs.is_empty(), "the browser and lapse run differ:\n{}", diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "the browser and lapse run differ:\n{}",
+        diffs.join("\n")
+    );
 }
 
 #[test]
@@ -341,7 +375,13 @@ fn breakages() -> Vec<(&'static str, Box<dyn Fn(String) -> String>)> {
                 "const now = function () { return BOOT + global.performance.now(); };\n  const BOOT = Date.now() - global.performance.now();",
             ),
         ),
-        ("no extend ping", replace("if (CONFIG.extendOnAnswer) ping(CONFIG.extendUrl, true);", "")),
+        (
+            "no extend ping",
+            replace(
+                "if (CONFIG.extendOnAnswer) ping(CONFIG.extendUrl, true);",
+                "",
+            ),
+        ),
         (
             "pings without presence",
             replace(
@@ -349,7 +389,13 @@ fn breakages() -> Vec<(&'static str, Box<dyn Fn(String) -> String>)> {
                 "if (true) {",
             ),
         ),
-        ("the warning a second late", replace("d - CONFIG.warningLeadMs", "d - CONFIG.warningLeadMs + 1000")),
+        (
+            "the warning a second late",
+            replace(
+                "d - CONFIG.warningLeadMs",
+                "d - CONFIG.warningLeadMs + 1000",
+            ),
+        ),
     ]
 }
 

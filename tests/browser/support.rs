@@ -13,7 +13,8 @@ pub fn browser_dir() -> PathBuf {
 
 /// The browser the driver launches (`LAPSE_CHROMIUM` overrides it, as in js/chromium.js).
 fn chromium() -> PathBuf {
-    std::env::var_os("LAPSE_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+    std::env::var_os("LAPSE_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
 fn check_tools() {
@@ -23,7 +24,9 @@ fn check_tools() {
         "the browser tests need Node.js 20 or later: install it with `apt-get install -y nodejs npm`"
     );
     assert!(
-        browser_dir().join("node_modules/playwright-core/package.json").exists(),
+        browser_dir()
+            .join("node_modules/playwright-core/package.json")
+            .exists(),
         "the browser tests need playwright-core: run `npm ci --prefix tests/browser`"
     );
     assert!(

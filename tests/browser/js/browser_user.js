@@ -27,9 +27,21 @@ const INSTRUMENT = `(() => {
       button: button && !button.hidden ? button.textContent : null,
     }));
   });
+  // Unsaved text when the page goes, reported by the tab's next page (a binding
+  // call from a page that is going away is lost). The driver marks the pages it
+  // leaves itself (a view); the others were torn down by the session.
   window.addEventListener("pagehide", () => {
     const work = document.getElementById("work");
-    record({ type: "pagehide", edits: work ? work.value.length : 0, at: Date.now(), path: location.pathname });
+    const edits = work ? work.value.length : 0;
+    const byUser = sessionStorage.getItem("lapse-test-user-leaving") === "1";
+    sessionStorage.removeItem("lapse-test-user-leaving");
+    if (edits > 0) sessionStorage.setItem("lapse-test-left", JSON.stringify({ edits, byUser, at: Date.now() }));
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    const left = sessionStorage.getItem("lapse-test-left");
+    if (!left) return;
+    sessionStorage.removeItem("lapse-test-left");
+    record(Object.assign({ type: "pagehide" }, JSON.parse(left)));
   });
 })();`;
 
@@ -41,7 +53,7 @@ class BrowserUser {
     const u = new BrowserUser();
     u.app = app;
     u.now = 0; // ms since T0, the wall clock of every page
-    u.tabs = new Map(); // tab number -> { page, userLeaving }
+    u.tabs = new Map(); // tab number -> { page }
     u.records = [];
     u.console = [];
     u.errors = [];
@@ -71,11 +83,8 @@ class BrowserUser {
     rec.tab = tab;
     rec.t = typeof rec.at === "number" ? rec.at - T0 : this.now;
     this.records.push(rec);
-    if (rec.type === "pagehide" && rec.edits > 0) {
-      const t = this.tabs.get(tab);
-      // Edits the user did not discard themselves (a view or close) were lost.
-      if (!t || !t.userLeaving) this.lostInputs += rec.edits;
-    }
+    // Edits the user did not discard themselves (a view or close) were lost.
+    if (rec.type === "pagehide" && !rec.byUser) this.lostInputs += rec.edits;
   }
 
   async close() {
@@ -172,7 +181,7 @@ class BrowserUser {
       const page = await this.context.newPage();
       page.on("console", (m) => this.console.push({ tab, type: m.type(), text: m.text() }));
       page.on("pageerror", (e) => this.errors.push("tab " + tab + ": " + e.message));
-      t = { page, userLeaving: false };
+      t = { page };
       this.tabs.set(tab, t);
     }
     return t;
@@ -180,10 +189,9 @@ class BrowserUser {
 
   async view(tab) {
     const t = await this.page(tab);
-    t.userLeaving = true;
+    await this.evaluate(t.page, () => sessionStorage.setItem("lapse-test-user-leaving", "1"));
     this.app.now = this.now;
     await t.page.goto(this.app.url + "/app");
-    t.userLeaving = false;
     await this.settle();
   }
 
@@ -197,7 +205,6 @@ class BrowserUser {
   async close(tab) {
     const t = this.tabs.get(tab);
     if (!t) return;
-    t.userLeaving = true;
     await t.page.close({ runBeforeUnload: false });
     this.tabs.delete(tab);
     await this.settle();

@@ -72,7 +72,10 @@ async function replayUser(browser, app, job, user) {
       if (!next || next[0] > t) snapshots.push([i, u.counts()]);
     }
     if (!asleep) await u.advanceTo(job.horizonMs - 1);
-    return { name: user.name, counts: u.counts(), snapshots, faults: u.faults() };
+    const log = process.env.LAPSE_BROWSER_LOG
+      ? app.requests.map((r) => [r.t, r.method + " " + r.path]).concat(u.records.map((r) => [r.t, "tab " + r.tab + " " + r.type + (r.edits ? " " + r.edits : "")])).sort((a, b) => a[0] - b[0])
+      : undefined;
+    return { name: user.name, counts: u.counts(), snapshots, faults: u.faults(), log };
   } finally {
     await u.close();
   }
