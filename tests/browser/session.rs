@@ -53,11 +53,12 @@ const KEEPALIVE_REDIRECT: &str = r#"Policy(name: "keepalive", idle_timeout: "30m
     keepalive: Keepalive(interval: "5m"), on_expiry: Redirect)"#;
 const EXTEND_REDIRECT: &str = r#"Policy(name: "extend redirect", idle_timeout: "30m",
     warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend), on_expiry: Redirect)"#;
+const ON_MODIFY: &str = r#"Policy(name: "on modify", idle_timeout: "30m", refresh: OnModify)"#;
 const CLASSIC_ALERT: &str = r#"Policy(name: "alert", idle_timeout: "30m",
     warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss))"#;
 
 /// Every case in js/session.js with the policy it is written for.
-const CASES: [(&str, &str); 7] = [
+const CASES: [(&str, &str); 8] = [
     ("extend_by_mouse_click", EXTEND),
     ("extend_by_keyboard", EXTEND),
     ("tabs_share_one_deadline", EXTEND),
@@ -65,6 +66,7 @@ const CASES: [(&str, &str); 7] = [
     ("wakes_past_the_deadline", KEEPALIVE_REDIRECT),
     ("without_storage_or_channel", EXTEND_REDIRECT),
     ("classic_alert", CLASSIC_ALERT),
+    ("follows_on_modify_refreshes", ON_MODIFY),
 ];
 
 /// Runs the named cases on the script `edit` makes of each policy's export;
@@ -128,6 +130,11 @@ fn without_storage_or_broadcast_channel_one_tab_still_works() {
 #[test]
 fn the_classic_alert_resets_on_activity_and_sends_nothing() {
     case("classic_alert");
+}
+
+#[test]
+fn the_timer_follows_on_modify_refreshes() {
+    case("follows_on_modify_refreshes");
 }
 
 // ----- parity with the engine ------------------------------------------------------------

@@ -116,8 +116,12 @@ function startApp(scriptPath, T0) {
       const path = req.url.split("?")[0];
       app.requests.push({ method: req.method, path, t });
       const s = app.sessions;
+      // ?said=1|0: the app's after_request hook says whether it refreshed the session.
+      const said2 = /[?&]said=([01])/.exec(req.url);
       const send = (status, type, text) => {
-        res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+        const headers = { "content-type": type, "cache-control": "no-store" };
+        if (said2) headers["x-session-refreshed"] = said2[1];
+        res.writeHead(status, headers);
         res.end(text || "");
       };
       const key = req.method + " " + path;
@@ -138,6 +142,8 @@ function startApp(scriptPath, T0) {
         case "POST /logout":
           s.logout(t);
           return send(204, "text/plain");
+        case "GET /api/items":
+          return send(s.call(t, false) ? 200 : 401, "application/json", "[]");
         case "POST /api/work":
           return send(s.call(t, false) ? 200 : 401, "application/json", "{}");
         case "POST /api/save": {

@@ -231,6 +231,27 @@ const CASES = {
     await u.settle();
     assert.strictEqual(app.requests.filter((r) => r.path.startsWith("/session/")).length, 0, "a Dismiss answer sends nothing");
   },
+
+  // OnModify: plain GETs do not refresh; POSTs and the server's header do.
+  async follows_on_modify_refreshes(u) {
+    await u.view(0);
+    const page = u.tabs.get(0).page;
+    const deadline = () => page.evaluate(() => window.lapseSession.deadline());
+    const call = async (minute, url, method) => {
+      await u.advanceTo(minute * MIN);
+      await page.evaluate(([url, method]) => fetch(url, { method }).then((r) => r.text()), [url, method]);
+      await u.settle();
+    };
+    assert.strictEqual(await deadline(), T0 + 30 * MIN, "no known deadline: the sign-in just happened");
+    await call(5, "/api/items", "GET");
+    assert.strictEqual(await deadline(), T0 + 30 * MIN, "a GET changes nothing under OnModify");
+    await call(6, "/api/work", "POST");
+    assert.strictEqual(await deadline(), T0 + 36 * MIN, "a POST modifies");
+    await call(7, "/api/items?said=1", "GET");
+    assert.strictEqual(await deadline(), T0 + 37 * MIN, "the server said it refreshed");
+    await call(8, "/api/work?said=0", "POST");
+    assert.strictEqual(await deadline(), T0 + 37 * MIN, "the server said it did not");
+  },
 };
 
 // Take storage and BroadcastChannel away before the page's scripts run.
