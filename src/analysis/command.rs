@@ -10,7 +10,7 @@ use crate::cli::{Failure, emit};
 use crate::model::duration::human_ms;
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 
-use super::compliance::{Standard, check_all};
+use super::compliance::{SCRIPT_SETTINGS, Standard, check_all, script_differences};
 use super::export::{Target, export};
 use super::frontier::disruption;
 use super::param::Param;
@@ -226,6 +226,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                 "policies": policies.iter().map(|p| serde_json::json!({
                     "name": p.name,
                     "verdicts": check_all(p),
+                    "script_differs": script_differences(p),
                 })).collect::<Vec<_>>(),
             });
             json_text(&value)?
@@ -259,6 +260,11 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
                 "  {status}  {:<11} {}\n",
                 v.standard.id(),
                 v.reason
+            ));
+        }
+        for d in script_differences(p) {
+            out.push_str(&format!(
+                "  note  script      lapse-session.js implements {SCRIPT_SETTINGS}, not this policy: {d}\n"
             ));
         }
     }

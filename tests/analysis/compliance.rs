@@ -358,3 +358,42 @@ fn check_prints_every_verdict_and_exits_0_unless_a_must_fails() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_notes_where_the_exported_script_differs_from_the_policy() {
+    use lapse::analysis::compliance::script_differences;
+    // No client timer, no keepalive: the script has nothing to do that differs.
+    assert!(
+        script_differences(&policy(
+            r#"Policy(name: "a", idle_timeout: "30m", refresh: OnModify)"#
+        ))
+        .is_empty()
+    );
+    // OnModify with a redirect: the SPEC's timer restarts on every request, the script follows the server.
+    let d = script_differences(&policy(
+        r#"Policy(name: "b", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#,
+    ));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("refresh: OnModify: "), "{d:?}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("s.ron");
+    let p =
+        policy(r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#);
+    std::fs::write(&path, scenario(vec![p]).to_ron()).expect("write");
+    let out = lapse(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("  note  script      lapse-session.js implements client_clock: Wall, tab_sync: true, not this policy: refresh: OnModify: "),
+        "{}",
+        stdout(&out)
+    );
+    let out = lapse(&["check", path.to_str().expect("utf-8"), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(
+        json["policies"][0]["script_differs"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}

@@ -332,3 +332,20 @@ fn export_command_prints_settings_and_script() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_client_script_says_which_spec_settings_it_implements() {
+    let text = export(&policy(SEED), Target::Flask).client;
+    assert!(
+        text.contains("\n// It implements the SPEC settings client_clock: Wall, tab_sync: true, whatever the policy says.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("NOTE: this policy differs"), "{text}");
+    let on_modify =
+        r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#;
+    let text = export(&policy(on_modify), Target::Flask).client;
+    assert!(
+        text.contains("\n// NOTE: this policy differs: refresh: OnModify: "),
+        "{text}"
+    );
+}

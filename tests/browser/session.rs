@@ -359,9 +359,12 @@ fn generated_trace_3_dismiss_warning() {
 
 // ----- broken copies ---------------------------------------------------------------------
 
+/// Makes a broken copy of the script.
+type Breakage = Box<dyn Fn(String) -> String>;
+
 /// Copies of the script with one thing broken, each of which these tests must catch.
-fn breakages() -> Vec<(&'static str, Box<dyn Fn(String) -> String>)> {
-    let replace = |from: &'static str, to: &'static str| -> Box<dyn Fn(String) -> String> {
+fn breakages() -> Vec<(&'static str, Breakage)> {
+    let replace = |from: &'static str, to: &'static str| -> Breakage {
         Box::new(move |s: String| {
             assert!(s.contains(from), "the script no longer contains {from:?}");
             s.replace(from, to)
