@@ -10,7 +10,9 @@ use crate::cli::{Failure, emit};
 use crate::model::duration::human_ms;
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 
-use super::compliance::{SCRIPT_SETTINGS, Standard, check_all, script_differences};
+use super::compliance::{
+    SCRIPT_SETTINGS, Standard, check_all, client_warnings, script_differences,
+};
 use super::export::{Target, export};
 use super::frontier::disruption;
 use super::param::Param;
@@ -226,6 +228,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                 "policies": policies.iter().map(|p| serde_json::json!({
                     "name": p.name,
                     "verdicts": check_all(p),
+                    "warnings": client_warnings(p),
                     "script_differs": script_differences(p),
                 })).collect::<Vec<_>>(),
             });
@@ -262,9 +265,12 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
                 v.reason
             ));
         }
+        for warning in client_warnings(p) {
+            out.push_str(&format!("  warning: {warning}\n"));
+        }
         for d in script_differences(p) {
             out.push_str(&format!(
-                "  note  script      lapse-session.js implements {SCRIPT_SETTINGS}, not this policy: {d}\n"
+                "  warning: the exported lapse-session.js implements {SCRIPT_SETTINGS}, not this policy: {d}\n"
             ));
         }
     }

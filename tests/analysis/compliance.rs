@@ -369,22 +369,35 @@ fn check_notes_where_the_exported_script_differs_from_the_policy() {
         ))
         .is_empty()
     );
-    // OnModify with a redirect: the SPEC's timer restarts on every request, the script follows the server.
+    // What the script implements: no difference.
+    let same = r#"Policy(name: "s", idle_timeout: "30m", on_expiry: Redirect, keepalive: Keepalive(interval: "5m"),
+        client_clock: Wall, tab_sync: true)"#;
+    assert!(script_differences(&policy(same)).is_empty());
+    // The defaults (Monotonic, no tab_sync) and OnModify: three differences, in that order.
     let d = script_differences(&policy(
         r#"Policy(name: "b", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#,
     ));
+    assert_eq!(d.len(), 3, "{d:?}");
+    assert!(d[0].starts_with("client_clock: Monotonic: "), "{d:?}");
+    assert!(d[1].starts_with("tab_sync: false: "), "{d:?}");
+    assert!(d[2].starts_with("refresh: OnModify: "), "{d:?}");
+    // A keepalive alone: presence is per tab without tab_sync; the clock does not matter.
+    let d = script_differences(&policy(
+        r#"Policy(name: "k", idle_timeout: "30m", keepalive: Keepalive(interval: "5m"))"#,
+    ));
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].starts_with("refresh: OnModify: "), "{d:?}");
+    assert!(d[0].starts_with("tab_sync: false: "), "{d:?}");
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("s.ron");
-    let p =
-        policy(r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#);
+    let p = policy(
+        r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect, client_clock: Wall, tab_sync: true)"#,
+    );
     std::fs::write(&path, scenario(vec![p]).to_ron()).expect("write");
     let out = lapse(&["check", path.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("  note  script      lapse-session.js implements client_clock: Wall, tab_sync: true, not this policy: refresh: OnModify: "),
+        stdout(&out).contains("  warning: the exported lapse-session.js implements client_clock: Wall, tab_sync: true, not this policy: refresh: OnModify: "),
         "{}",
         stdout(&out)
     );

@@ -340,9 +340,16 @@ fn the_client_script_says_which_spec_settings_it_implements() {
         text.contains("\n// It implements the SPEC settings client_clock: Wall, tab_sync: true, whatever the policy says.\n"),
         "{text}"
     );
+    assert!(
+        text.contains("\n// NOTE: this policy differs: tab_sync: false: "),
+        "{text}"
+    );
+    let same = r#"Policy(name: "s", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
+        warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend))"#;
+    let text = export(&policy(same), Target::Flask).client;
     assert!(!text.contains("NOTE: this policy differs"), "{text}");
-    let on_modify =
-        r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#;
+    let on_modify = r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect,
+        client_clock: Wall, tab_sync: true)"#;
     let text = export(&policy(on_modify), Target::Flask).client;
     assert!(
         text.contains("\n// NOTE: this policy differs: refresh: OnModify: "),

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use lapse::analysis::export::{Endpoints, Target, client_script};
 use lapse::engine::{Outcome, RunOptions, SimConfig, run_policy, user_timeline};
-use lapse::model::{Policy, Scenario, Trace};
+use lapse::model::{Event, EventKind, Policy, Scenario, Trace};
 use serde_json::{Value, json};
 
 use crate::support::{drive, temp_file, try_drive};
@@ -47,14 +47,15 @@ fn idle_ms(p: &Policy) -> Value {
 
 // ----- hand-worked cases -----------------------------------------------------------------
 
-const EXTEND: &str = r#"Policy(name: "extend", idle_timeout: "30m",
+const EXTEND: &str = r#"Policy(name: "extend", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
     warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend))"#;
-const KEEPALIVE_REDIRECT: &str = r#"Policy(name: "keepalive", idle_timeout: "30m",
+const KEEPALIVE_REDIRECT: &str = r#"Policy(name: "keepalive", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
     keepalive: Keepalive(interval: "5m"), on_expiry: Redirect)"#;
-const EXTEND_REDIRECT: &str = r#"Policy(name: "extend redirect", idle_timeout: "30m",
+const EXTEND_REDIRECT: &str = r#"Policy(name: "extend redirect", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
     warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend), on_expiry: Redirect)"#;
-const ON_MODIFY: &str = r#"Policy(name: "on modify", idle_timeout: "30m", refresh: OnModify)"#;
-const CLASSIC_ALERT: &str = r#"Policy(name: "alert", idle_timeout: "30m",
+const ON_MODIFY: &str =
+    r#"Policy(name: "on modify", idle_timeout: "30m", refresh: OnModify, tab_sync: true)"#;
+const CLASSIC_ALERT: &str = r#"Policy(name: "alert", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
     warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss))"#;
 
 /// Every case in js/session.js with the policy it is written for.
@@ -166,13 +167,13 @@ fn population(seed: u64, users: u64) -> String {
 }
 
 /// The policy Lapse recommends for the script, and variants of it.
-const PARITY_POLICY: &str = r#"Policy(name: "extend keepalive redirect", idle_timeout: "15m",
+const PARITY_POLICY: &str = r#"Policy(name: "extend keepalive redirect", client_clock: Wall, tab_sync: true, idle_timeout: "15m",
     warning: Warning(lead: "3m", resets_on: Requests, on_response: Extend),
     keepalive: Keepalive(interval: "5m"), on_expiry: Redirect)"#;
-const PARITY_LAZY: &str = r#"Policy(name: "lazy", idle_timeout: "15m",
+const PARITY_LAZY: &str = r#"Policy(name: "lazy", client_clock: Wall, tab_sync: true, idle_timeout: "15m",
     warning: Warning(lead: "3m", resets_on: Requests, on_response: Extend),
     keepalive: Keepalive(interval: "5m"))"#;
-const PARITY_DISMISS: &str = r#"Policy(name: "dismiss", idle_timeout: "12m",
+const PARITY_DISMISS: &str = r#"Policy(name: "dismiss", client_clock: Wall, tab_sync: true, idle_timeout: "12m",
     warning: Warning(lead: "4m", resets_on: Requests, on_response: Dismiss),
     keepalive: Keepalive(interval: "7m"), on_expiry: Redirect)"#;
 
@@ -180,7 +181,40 @@ fn generated(seed: u64, users: u64) -> (Scenario, Trace) {
     let scenario = Scenario::parse(&population(seed, users), None)
         .unwrap_or_else(|e| panic!("parity scenario: {e:?}"));
     let trace = lapse::generate::generate(&scenario).expect("generates");
-    (scenario, trace)
+    (scenario, with_tabs_and_sleep(&trace, seed))
+}
+
+/// The generated people in up to three tabs, with laptops that sleep (profiles
+/// generate neither yet). Deterministic: about one page view in three moves
+/// to another tab and the next events stay there; a pause of over 8 minutes
+/// is slept through half the time (the lid closes 30 s after the last event
+/// and opens 30 s before the next), long enough for sessions to end asleep.
+fn with_tabs_and_sleep(trace: &Trace, seed: u64) -> Trace {
+    let mut draw = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move || {
+        draw ^= draw << 13;
+        draw ^= draw >> 7;
+        draw ^= draw << 17;
+        draw
+    };
+    let users = trace.users().map(|(name, events)| {
+        let mut out = Vec::with_capacity(events.len() + 8);
+        let mut tab = 0u8;
+        for (i, e) in events.iter().enumerate() {
+            if let Some(prev) = i.checked_sub(1).map(|j| events[j].time()) {
+                if e.time() - prev > 8 * 60_000 && next() % 2 == 0 {
+                    out.push(Event::new(prev + 30_000, EventKind::Sleep));
+                    out.push(Event::new(e.time() - 30_000, EventKind::Wake));
+                }
+            }
+            if e.kind() == EventKind::View && next() % 3 == 0 {
+                tab = (tab + 1 + (next() % 2) as u8) % 3;
+            }
+            out.push(Event::with_tab(e.time(), e.kind(), tab));
+        }
+        (name.to_string(), out)
+    });
+    Trace::from_users(users.collect::<Vec<_>>())
 }
 
 fn counts_of(metrics: &lapse::engine::Metrics) -> BTreeMap<&'static str, u64> {
@@ -270,6 +304,32 @@ fn parity_differences(
             per_user: true,
         },
     );
+    // The trace exercises what it is here for: tabs, sleep, warnings, sign-outs.
+    let tabs: std::collections::BTreeSet<u8> = trace
+        .users()
+        .flat_map(|(_, es)| es.iter().map(|e| e.tab()))
+        .collect();
+    let sleeps = trace
+        .users()
+        .flat_map(|(_, es)| es.iter())
+        .filter(|e| e.kind() == EventKind::Sleep)
+        .count();
+    assert!(
+        tabs.len() > 1 && sleeps > 0,
+        "seed {seed}: tabs {tabs:?}, {sleeps} sleeps"
+    );
+    assert!(
+        engine.metrics.warnings_shown > 0 && engine.metrics.logouts > 0,
+        "seed {seed}: {:?}",
+        engine.metrics
+    );
+    eprintln!(
+        "seed {seed}, {} users, {} events, tabs {tabs:?}, {sleeps} sleeps; {}: {:?}",
+        trace.num_users(),
+        trace.num_events(),
+        p.name,
+        counts_of(&engine.metrics)
+    );
     let totals = lapse_run_totals(&scenario, &trace, &p);
     for n in COMPARED {
         assert_eq!(
@@ -284,7 +344,7 @@ fn parity_differences(
         .map(|(name, events)| {
             let evs: Vec<Value> = events
                 .iter()
-                .map(|e| json!([e.time(), e.kind().name(), 0]))
+                .map(|e| json!([e.time(), e.kind().name(), e.tab()]))
                 .collect();
             json!({"name": name, "events": evs})
         })

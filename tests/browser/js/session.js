@@ -69,7 +69,8 @@ async function replayUser(browser, app, job, user) {
         else await u.act(tab, kind, i);
       }
       const next = user.events[i + 1];
-      if (!next || next[0] > t) snapshots.push([i, u.counts()]);
+      // Not right after a wake: the pages notice the jump at their next check (<= 1 s).
+      if (kind !== "wake" && (!next || next[0] > t)) snapshots.push([i, u.counts()]);
     }
     if (!asleep) await u.advanceTo(job.horizonMs - 1);
     const log = process.env.LAPSE_BROWSER_LOG
