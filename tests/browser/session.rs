@@ -201,11 +201,12 @@ fn with_tabs_and_sleep(trace: &Trace, seed: u64) -> Trace {
         let mut out = Vec::with_capacity(events.len() + 8);
         let mut tab = 0u8;
         for (i, e) in events.iter().enumerate() {
-            if let Some(prev) = i.checked_sub(1).map(|j| events[j].time()) {
-                if e.time() - prev > 8 * 60_000 && next() % 2 == 0 {
-                    out.push(Event::new(prev + 30_000, EventKind::Sleep));
-                    out.push(Event::new(e.time() - 30_000, EventKind::Wake));
-                }
+            if let Some(prev) = i.checked_sub(1).map(|j| events[j].time())
+                && e.time() - prev > 8 * 60_000
+                && next() % 2 == 0
+            {
+                out.push(Event::new(prev + 30_000, EventKind::Sleep));
+                out.push(Event::new(e.time() - 30_000, EventKind::Wake));
             }
             if e.kind() == EventKind::View && next() % 3 == 0 {
                 tab = (tab + 1 + (next() % 2) as u8) % 3;
