@@ -46,7 +46,7 @@
   const pageOpenedAt = now();
   const pageOpenedMono = mono();
   // The session as this tab knows it; every tab converges on the latest values.
-  const shared = { deadline: 0, ended: 0, warned: 0, answered: 0, presence: pageOpenedAt };
+  const shared = { deadline: 0, ended: 0, warned: 0, answered: 0, presence: 0 };
   let ended = false;       // expired, signed out, or a ping found no session
   let shownFor = 0;        // the deadline whose warning this tab shows
   let pending = 0;         // requests of ours still in flight

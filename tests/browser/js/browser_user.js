@@ -167,7 +167,12 @@ class BrowserUser {
       const agree = states.every((s) => s === states[0]);
       same = ready && key === last ? same + 1 : 0;
       last = key;
-      if ((agree && same >= 1) || same >= 6) return;
+      if (agree && same >= 1) return;
+      if (same >= 6) {
+        // Stable but not shared: a script that does not keep its tabs in sync.
+        this.errors.push("at " + this.now + " the tabs disagree on the session: " + key);
+        return;
+      }
       await sleepReal(i < 5 ? 1 : 3);
     }
     throw new Error("the pages never settled at " + this.now + ": " + [...this.flying].map((r) => r.method() + " " + r.url()).join(", ") + " in flight, tabs: " + last);

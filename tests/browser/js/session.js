@@ -176,13 +176,14 @@ const CASES = {
   // (SPEC 3, Keepalive: with tab_sync, presence in any tab counts).
   async presence_is_shared(u, app) {
     await u.view(0);
-    await u.advanceTo(1 * MIN);
+    await u.advanceTo(6 * MIN);
     await u.view(1);
-    await u.advanceTo(7 * MIN);
+    await u.advanceTo(12 * MIN);
     await u.act(0, "input", 0);
-    await u.advanceTo(17 * MIN);
-    // A ticks at 5, 10, 15; B at 6, 11, 16. Present: views at 0 and 1, input at 7 (in A).
-    assert.deepStrictEqual(at(app, "/session/keepalive"), [5, 6, 10, 11].map((m) => m * MIN));
+    await u.advanceTo(22 * MIN);
+    // A ticks at 5, 10, 15, 20; B at 11, 16, 21. Present: A's view at 0, B's view
+    // at 6, A's input at 12. A pings at 10 for B's view, B at 16 for A's input.
+    assert.deepStrictEqual(at(app, "/session/keepalive"), [5, 10, 11, 15, 16].map((m) => m * MIN));
   },
 
   // Redirect, keepalive 5m: a laptop asleep from 10m to 3h wakes after its session
