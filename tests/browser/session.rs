@@ -59,12 +59,14 @@ const CLASSIC_ALERT: &str = r#"Policy(name: "alert", idle_timeout: "30m", client
     warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss))"#;
 
 /// Every case in js/session.js with the policy it is written for.
-const CASES: [(&str, &str); 8] = [
+const CASES: [(&str, &str); 10] = [
     ("extend_by_mouse_click", EXTEND),
     ("extend_by_keyboard", EXTEND),
     ("tabs_share_one_deadline", EXTEND),
     ("presence_is_shared", KEEPALIVE_REDIRECT),
     ("wakes_past_the_deadline", KEEPALIVE_REDIRECT),
+    ("wakes_between_warning_and_deadline", EXTEND),
+    ("closing_the_last_tab_ends_the_warning", EXTEND),
     ("without_storage_or_channel", EXTEND_REDIRECT),
     ("classic_alert", CLASSIC_ALERT),
     ("follows_on_modify_refreshes", ON_MODIFY),
@@ -121,6 +123,16 @@ fn every_tab_pings_when_the_user_is_present_in_any() {
 #[test]
 fn a_laptop_waking_past_the_deadline_signs_out_at_once() {
     case("wakes_past_the_deadline");
+}
+
+#[test]
+fn a_laptop_waking_after_the_warning_time_shows_it_and_misses_it_at_the_deadline() {
+    case("wakes_between_warning_and_deadline");
+}
+
+#[test]
+fn closing_the_last_tab_ends_its_warning() {
+    case("closing_the_last_tab_ends_the_warning");
 }
 
 #[test]

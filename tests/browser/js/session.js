@@ -204,6 +204,40 @@ const CASES = {
     assert.deepStrictEqual(at(app, "/session/keepalive"), [5 * MIN]);
   },
 
+  // Extend 5m before 30m: the lid closes at 1m and opens at 27m, after the warning's
+  // time and before the deadline: the warning shows on waking and is missed at 30m.
+  async wakes_between_warning_and_deadline(u, app) {
+    await u.view(0);
+    const page = u.tabs.get(0).page;
+    await u.advanceTo(1 * MIN);
+    await u.sleepTo(27 * MIN);
+    assert.strictEqual(await panelState(page), null, "nothing runs before the page's next check");
+    await u.advanceTo(27 * MIN + 1000);
+    const shown = u.records.filter((r) => r.type === "warning").map((r) => r.t);
+    assert.strictEqual(shown.length, 1, "one warning");
+    assert.ok(shown[0] >= 27 * MIN && shown[0] <= 27 * MIN + 1000, "within the second after waking: " + shown[0]);
+    await u.advanceTo(30 * MIN - 1);
+    assert.strictEqual(await panelState(page), "warning");
+    await u.advanceTo(30 * MIN);
+    assert.strictEqual(await panelState(page), "ended", "missed at the deadline");
+    assert.deepStrictEqual([u.counts().warnings_shown, u.counts().warnings_missed], [1, 1]);
+  },
+
+  // The last tab closes while the warning shows: the warning ends with it, and the
+  // next page load (another tab) starts a new cycle without answering it.
+  async closing_the_last_tab_ends_the_warning(u, app) {
+    await u.view(0);
+    await u.advanceTo(25 * MIN);
+    assert.strictEqual(await panelState(u.tabs.get(0).page), "warning");
+    await u.advanceTo(26 * MIN);
+    await u.close(0);
+    await u.advanceTo(27 * MIN);
+    await u.view(1);
+    assert.deepStrictEqual(at(app, "/session/extend"), [], "no answer: the warning ended with its tab");
+    assert.strictEqual(await u.tabs.get(1).page.evaluate(() => window.lapseSession.deadline()), T0 + 57 * MIN);
+    assert.deepStrictEqual([u.counts().warnings_shown, u.counts().warnings_heeded], [1, 0]);
+  },
+
   // No localStorage and no BroadcastChannel (a private window, an old browser):
   // the tab says so in the console and its own timer still works.
   async without_storage_or_channel(u, app) {
