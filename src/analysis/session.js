@@ -105,7 +105,9 @@
         // full or blocked: the other tabs still hear the BroadcastChannel
       }
     }
-    if (channel) channel.postMessage({ name: name, value: shared[name] });
+    // Presence changes with every key and mouse move: storage events carry it
+    // (and each tab reads storage before it acts); the channel only without storage.
+    if (channel && !(name === "presence" && store)) channel.postMessage({ name: name, value: shared[name] });
   }
 
   /** Catches up with other tabs (messages can be missed while asleep). */
