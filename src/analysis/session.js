@@ -351,13 +351,16 @@
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", "Session");
     box.setAttribute("data-lapse-session", "");
-    box.setAttribute("style", "position:fixed;right:1em;bottom:1em;z-index:2147483647;max-width:26em;padding:1em;background:#fff;color:#111;border:2px solid #111;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.3)");
+    // A fixed width, anchored bottom-right, and a button of fixed width at the
+    // bottom: when the answer changes the message, the button stays under the pointer.
+    box.setAttribute("style", "position:fixed;right:1em;bottom:1em;z-index:2147483647;box-sizing:border-box;width:24em;max-width:calc(100vw - 2em);padding:1em;background:#fff;color:#111;border:2px solid #111;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.3)");
     const text = doc.createElement("p");
     text.setAttribute("role", "alert"); // read out once when it changes, not every second
     const countdown = doc.createElement("p");
     countdown.setAttribute("aria-hidden", "true");
     const button = doc.createElement("button");
     button.setAttribute("type", "button");
+    button.setAttribute("style", "min-width:10em");
     const link = doc.createElement("a");
     link.setAttribute("target", "_blank");
     link.setAttribute("rel", "noopener");

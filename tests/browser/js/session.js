@@ -104,7 +104,10 @@ const CASES = {
     page.on("dialog", () => {});
     await page.evaluate(() => {
       window.__clicks = [];
-      document.addEventListener("click", (e) => window.__clicks.push(e.target.closest("[role=region][aria-label=Session]") ? "panel" : e.target.id || e.target.tagName), true);
+      document.addEventListener("click", (e) => {
+        const panel = e.target.closest("[role=region][aria-label=Session]");
+        window.__clicks.push(panel ? "panel " + e.target.tagName.toLowerCase() : e.target.id || e.target.tagName);
+      }, true);
     });
     await u.advanceTo(25 * MIN - 1);
     assert.strictEqual(await panelState(page), null, "no warning 1 ms before 25m");
@@ -113,17 +116,18 @@ const CASES = {
     const button = page.locator("[role=region][aria-label=Session] button");
     assert.strictEqual(await button.textContent(), "Stay signed in");
     await u.advanceTo(26 * MIN);
-    // A pointer path from the middle of the page (outside the panel) to the button.
+    // A pointer path from the middle of the page (outside the panel) to the button,
+    // aiming at the end of its label, where a shorter button would not reach.
     const box = await button.boundingBox();
     await page.mouse.move(200, 300);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 12 });
+    await page.mouse.move(box.x + box.width * 0.85, box.y + box.height / 2, { steps: 12 });
     await u.settle();
     assert.deepStrictEqual(at(app, "/session/extend"), [26 * MIN], "the first movement answered: one extend ping at 26m");
     assert.strictEqual(await panelState(page), "answered", "the panel stays, its button under the pointer");
     await page.mouse.down();
     await page.mouse.up();
     await u.settle();
-    assert.deepStrictEqual(await page.evaluate(() => window.__clicks), ["panel"], "the click landed on the panel's button");
+    assert.deepStrictEqual(await page.evaluate(() => window.__clicks), ["panel button"], "the click landed on the panel's button");
     assert.strictEqual(await panelState(page), null, "the click closed the panel");
     assert.deepStrictEqual(at(app, "/session/extend"), [26 * MIN], "no second ping");
     assert.strictEqual(await page.evaluate(() => window.lapseSession.deadline()), T0 + 56 * MIN);
