@@ -98,7 +98,7 @@ fn opens_on_the_default_scenario_and_shows_its_totals() {
     ));
     for p in &run.policies {
         let m = &p.metrics;
-        let n = lapse::app::plots::thousands;
+        let n = lapse::app::views::format::thousands;
         let start = format!(
             "{}: {} logouts, {} while present (",
             p.name,
@@ -763,7 +763,7 @@ fn clicking_a_sweep_point_in_the_trade_off_view_applies_it_and_undo_reverts() {
     let fifty = &data.points[6];
     assert_eq!(
         fifty.kind,
-        lapse::app::tradeoff::PointKind::Step {
+        lapse::app::views::tradeoff::PointKind::Step {
             policy: 0,
             param: lapse::analysis::param::Param::IdleTimeout,
             value: lapse::model::Dur::mins(50),

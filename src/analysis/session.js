@@ -627,7 +627,11 @@
     ended: function () { return ended; },
     warningShown: function () { return !!ui && !ui.box.hidden && ui.box.getAttribute("data-state") === "warning"; },
     state: function () {
-      return { deadline: shared.deadline, ended: shared.ended, warned: shared.warned, answered: shared.answered, presence: shared.presence, pending: pending, leaving: leaving };
+      return {
+        deadline: shared.deadline, ended: shared.ended, warned: shared.warned, answered: shared.answered,
+        presence: shared.presence, pending: pending, leaving: leaving,
+        overdue: wallDue() <= now(), // after a sleep, until the next check
+      };
     },
     nextDue: nextDue,
     serverResponded: function (sentAt, response, modifies) { serverResponded(sentAt, response, modifies); },

@@ -23,6 +23,17 @@ pub use user::{Params, SimConfig, simulate_one_tab, simulate_user};
 
 use series::RunSink;
 
+impl Scenario {
+    /// The engine's settings taken from the scenario.
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig {
+            horizon: self.horizon.0,
+            away_after: self.away_after.0,
+            bucket: self.bucket.0,
+        }
+    }
+}
+
 /// What a run keeps beyond the totals.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunOptions {

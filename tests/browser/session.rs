@@ -9,7 +9,7 @@ use std::process::Command;
 
 use lapse::analysis::export::{Endpoints, Target, client_script};
 use lapse::engine::{Outcome, RunOptions, SimConfig, run_policy, user_timeline};
-use lapse::model::{Event, EventKind, Policy, Scenario, Trace};
+use lapse::model::{EventKind, Policy, Scenario, Trace};
 use serde_json::{Value, json};
 
 use crate::support::{drive, temp_file, try_drive};
@@ -153,7 +153,8 @@ fn the_timer_follows_on_modify_refreshes() {
 // ----- parity with the engine ------------------------------------------------------------
 
 /// A short working day: forms, reading and browsing, long coffee breaks (so
-/// warnings come and sessions end), the browser closed or left open at night.
+/// warnings come and sessions end), in up to three tabs; half the users on
+/// laptops whose lid closes over every break of 8 minutes or more and at night.
 fn population(seed: u64, users: u64) -> String {
     format!(
         r#"Scenario(
@@ -171,6 +172,8 @@ fn population(seed: u64, users: u64) -> String {
         ],
         breaks: [Random(name: "coffee", per_day: 3, length: LogNormal(median: "14m", sigma: 0.4))],
         end_of_day: Mixed(close_browser: 0.5),
+        tabs: Tabs(max: 3, new_tab: 0.35, switch_back: 0.25, close_when_done: 0.4),
+        device: Device(laptops: 0.5, sleep_after: "8m"),
     )],
     population: Generated([(profile: "short-day", users: {users})]),
     policies: [Policy(name: "unused", idle_timeout: "15m")],
@@ -193,41 +196,7 @@ fn generated(seed: u64, users: u64) -> (Scenario, Trace) {
     let scenario = Scenario::parse(&population(seed, users), None)
         .unwrap_or_else(|e| panic!("parity scenario: {e:?}"));
     let trace = lapse::generate::generate(&scenario).expect("generates");
-    (scenario, with_tabs_and_sleep(&trace, seed))
-}
-
-/// The generated people in up to three tabs, with laptops that sleep (profiles
-/// generate neither yet). Deterministic: about one page view in three moves
-/// to another tab and the next events stay there; a pause of over 8 minutes
-/// is slept through half the time (the lid closes 30 s after the last event
-/// and opens 30 s before the next), long enough for sessions to end asleep.
-fn with_tabs_and_sleep(trace: &Trace, seed: u64) -> Trace {
-    let mut draw = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    let mut next = move || {
-        draw ^= draw << 13;
-        draw ^= draw >> 7;
-        draw ^= draw << 17;
-        draw
-    };
-    let users = trace.users().map(|(name, events)| {
-        let mut out = Vec::with_capacity(events.len() + 8);
-        let mut tab = 0u8;
-        for (i, e) in events.iter().enumerate() {
-            if let Some(prev) = i.checked_sub(1).map(|j| events[j].time())
-                && e.time() - prev > 8 * 60_000
-                && next() % 2 == 0
-            {
-                out.push(Event::new(prev + 30_000, EventKind::Sleep));
-                out.push(Event::new(e.time() - 30_000, EventKind::Wake));
-            }
-            if e.kind() == EventKind::View && next() % 3 == 0 {
-                tab = (tab + 1 + (next() % 2) as u8) % 3;
-            }
-            out.push(Event::with_tab(e.time(), e.kind(), tab));
-        }
-        (name.to_string(), out)
-    });
-    Trace::from_users(users.collect::<Vec<_>>())
+    (scenario, trace)
 }
 
 fn counts_of(metrics: &lapse::engine::Metrics) -> BTreeMap<&'static str, u64> {

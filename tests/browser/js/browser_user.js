@@ -195,6 +195,22 @@ class BrowserUser {
     return t;
   }
 
+  /** After a wake, a page notices the jump at its next check (within a second) or
+   * at the user's first action. The SPEC does what came due at the wake itself,
+   * before a user event at that instant: so before an event, a page that has not
+   * noticed yet gets a pointer move (the screen waking) and catches up first. */
+  async catchUp() {
+    let moved = false;
+    for (const tab of this.tabs.values()) {
+      const overdue = await this.evaluate(tab.page, () => !!(window.lapseSession && window.lapseSession.state && window.lapseSession.state().overdue));
+      if (!overdue) continue;
+      this.nudges = (this.nudges || 0) + 1;
+      await tab.page.mouse.move(600 + (this.nudges % 2) * 31, 400);
+      moved = true;
+    }
+    if (moved) await this.settle();
+  }
+
   async view(tab) {
     const t = await this.page(tab);
     await this.evaluate(t.page, () => sessionStorage.setItem("lapse-test-user-leaving", "1"));
@@ -219,6 +235,7 @@ class BrowserUser {
   }
 
   async act(tab, kind, i) {
+    await this.catchUp();
     if (kind === "view") return this.view(tab);
     if (kind === "close") return this.close(tab);
     const page = await this.openPage(tab);
