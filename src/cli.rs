@@ -95,6 +95,8 @@ pub enum Command {
     Export(crate::analysis::command::ExportArgs),
     /// Search a policy's durations for the least disruptive settings passing a standard.
     Recommend(crate::analysis::command::RecommendArgs),
+    /// Write a report a team can send (HTML or Markdown): the answer, plots, verdicts, settings.
+    Report(crate::report::document::ReportArgs),
     /// Open the window (what bare `lapse` does), on FILE if given.
     Gui {
         /// A scenario file (.ron) to open.
@@ -192,6 +194,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         Some(Command::Check(args)) => crate::analysis::command::check(&args),
         Some(Command::Export(args)) => crate::analysis::command::export_cmd(&args),
         Some(Command::Recommend(args)) => crate::analysis::command::recommend_cmd(&args),
+        Some(Command::Report(args)) => report(&args),
     }
 }
 
@@ -253,6 +256,19 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 /// Writes `text` to `out` atomically, or to standard output.
 pub fn emit(out: Option<&Path>, text: &str) -> Result<(), Failure> {
     write_to(out, |w| w.write_all(text.as_bytes()))?;
+    Ok(())
+}
+
+fn report(args: &crate::report::document::ReportArgs) -> Result<(), Failure> {
+    let done = crate::report::document::report_command(args)?;
+    for path in &done.written {
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!(
+        "simulation {:.2} s, report {:.2} s",
+        done.simulation.as_secs_f64(),
+        done.report.as_secs_f64()
+    );
     Ok(())
 }
 

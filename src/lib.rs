@@ -16,3 +16,4 @@ pub mod fuzz_entry;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod report;

@@ -24,6 +24,7 @@ mod panels;
 pub mod plots;
 pub mod prepare;
 pub mod recovery;
+pub mod report;
 pub mod state;
 pub mod sweep;
 pub mod timeline;
@@ -743,6 +744,12 @@ impl LapseApp {
                     wake.request_repaint();
                 });
             }
+            Command::ExportReport => self.ask(
+                ctx,
+                dialogs::Purpose::ExportReport,
+                Some(self.suggested("report", "html")),
+            ),
+            Command::WriteReport(path) => self.write_report(&path),
             Command::WriteResultsCsv(path) => {
                 self.write_csv(&path, export::write_results_csv, "results")
             }
@@ -778,6 +785,21 @@ impl LapseApp {
             Err(e) => self
                 .toasts
                 .error(format!("Could not export the {what}: {e}")),
+        }
+    }
+
+    fn write_report(&mut self, path: &Path) {
+        let Some(results) = &self.results else {
+            self.toasts.error("There are no results to report yet.");
+            return;
+        };
+        match report::export_report(results, &self.doc, self.selected_policy, path) {
+            Ok(()) => self
+                .toasts
+                .info(format!("Exported the report to {}", path.display())),
+            Err(e) => self
+                .toasts
+                .error(format!("Could not export the report: {e}")),
         }
     }
 

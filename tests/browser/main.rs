@@ -1,0 +1,3 @@
+//! Tests in a real browser (headless Chromium driven by playwright-core).
+
+mod report;
