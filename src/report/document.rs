@@ -413,7 +413,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 fn days(scenario: &Scenario) -> String {
     let ms = scenario.horizon.as_ms();
-    if ms % DAY_MS == 0 {
+    if ms.is_multiple_of(DAY_MS) {
         plural(ms / DAY_MS, "day", "days")
     } else {
         scenario.horizon.to_string()
