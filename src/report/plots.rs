@@ -276,7 +276,11 @@ pub fn standalone(figure: &Figure) -> String {
         .find("<svg")
         .and_then(|s| svg[s..].find('>').map(|e| s + e + 1))
     {
-        Some(end) => format!("{}\n{title}{}", &svg[..end], &svg[end..]),
+        Some(end) => format!(
+            "{}\n{title}{}",
+            &svg[..end],
+            svg[end..].trim_start_matches('\n')
+        ),
         None => svg.clone(),
     };
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{out}")
