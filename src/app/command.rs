@@ -11,6 +11,9 @@ use crate::analysis::param::Param;
 use crate::analysis::sweep::SweepSpec;
 use crate::model::Dur;
 
+/// Made during the UI pass and carried out after it: a command dropped
+/// on the floor is a button that does nothing.
+#[must_use]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     New,

@@ -471,7 +471,7 @@ fn cost_clause(i: usize, h: &Headline) -> Rich {
         out.push(text(" submits and "));
         out.push(metric(i, m, "lost_inputs"));
         out.push(text(" edits ("));
-        out.push(metric(i, m, "lost_edit_ms"));
+        out.push(metric(i, m, "lost_typing_ms"));
         out.push(text(format!(
             " of typing, {})",
             plural(h.people_lost_work as u64, "person", "people")
@@ -747,7 +747,7 @@ pub const HEADLINE_COLUMNS: [(&str, &str); 7] = [
     ("logouts_while_present", "Logouts while present"),
     ("lost_submits", "Lost submits"),
     ("lost_inputs", "Lost edits"),
-    ("lost_edit_ms", "Lost typing time"),
+    ("lost_typing_ms", "Lost typing time"),
     ("warnings_shown", "Warnings shown"),
     ("warnings_missed", "Warnings missed"),
     ("unattended_ms", "Unattended exposure"),
@@ -764,7 +764,7 @@ mod tests {
         assert_eq!(rough(1_800_000), "30m");
         assert_eq!(rough(270_400), "4m30s");
         assert_eq!(clock(33 * 3_600_000 + 30 * 60_000), "day 2 09:30");
-        assert_eq!(metric_text("lost_edit_ms", 1_800_000), "30m");
+        assert_eq!(metric_text("lost_typing_ms", 1_800_000), "30m");
         assert_eq!(metric_text("lost_inputs", 1234), "1,234");
     }
 

@@ -339,7 +339,7 @@ fn total_panels(run: &ScenarioRun) -> Vec<(&'static str, Vec<f64>, bool)> {
         ("Lost submits", of(|m| m.lost_submits as f64), false),
         (
             "Lost typing (hours)",
-            of(|m| m.lost_edit_ms as f64 / HOUR_MS),
+            of(|m| m.lost_typing_ms as f64 / HOUR_MS),
             true,
         ),
         ("Warnings shown", of(|m| m.warnings_shown as f64), false),
@@ -889,7 +889,7 @@ fn tradeoff_finding(run: &ScenarioRun, points: &[[u64; 2]], front: &[usize]) -> 
 
 /// How much work a user lost, for ranking: typing time, then edits, then submits.
 fn loss_key(m: &Metrics) -> (u64, u64, u64) {
-    (m.lost_edit_ms, m.lost_inputs, m.lost_submits)
+    (m.lost_typing_ms, m.lost_inputs, m.lost_submits)
 }
 
 /// The user the window's timeline opens on: the most work lost under any
@@ -996,6 +996,8 @@ fn event_style(kind: EventKind) -> (Shape, RGBColor) {
         EventKind::Input => (Shape::Circle, RGBColor(0xed, 0xc9, 0x48)),
         EventKind::Activity => (Shape::Circle, RGBColor(0x96, 0x96, 0x96)),
         EventKind::Close => (Shape::Cross, RGBColor(0x6e, 0x6e, 0x6e)),
+        EventKind::Sleep => (Shape::Down, RGBColor(0x79, 0x70, 0x6e)),
+        EventKind::Wake => (Shape::Up, RGBColor(0x79, 0x70, 0x6e)),
     }
 }
 
@@ -1172,7 +1174,7 @@ fn timeline(
                     p.name,
                     thousands(m.lost_submits),
                     thousands(m.lost_inputs),
-                    rough(m.lost_edit_ms)
+                    rough(m.lost_typing_ms)
                 )
             } else {
                 format!(
@@ -1181,7 +1183,7 @@ fn timeline(
                     thousands(m.logouts_while_present),
                     thousands(m.lost_submits),
                     thousands(m.lost_inputs),
-                    rough(m.lost_edit_ms)
+                    rough(m.lost_typing_ms)
                 )
             }
         })
@@ -1218,7 +1220,7 @@ mod tests {
 
     fn lost(edit_ms: u64, inputs: u64) -> Metrics {
         Metrics {
-            lost_edit_ms: edit_ms,
+            lost_typing_ms: edit_ms,
             lost_inputs: inputs,
             ..Metrics::default()
         }

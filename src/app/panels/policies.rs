@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use crate::app::command::Command;
 use crate::app::fields::{self, FieldTexts, Problems, row_label, sub_label};
 use crate::app::help;
-use crate::app::plots::policy_color;
+use crate::app::views::plot_kit::policy_color;
 use crate::model::{
     Csrf, Dur, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Scenario, Warning,
 };
@@ -150,13 +150,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                 ui,
                 texts,
                 problems,
-                &key("absolute_timeout"),
-                false,
-                "Absolute timeout",
-                help::ABSOLUTE_TIMEOUT,
+                OptionalDuration {
+                    key: &key("absolute_timeout"),
+                    indent: false,
+                    text: "Absolute timeout",
+                    help: help::ABSOLUTE_TIMEOUT,
+                    default: Dur::hours(8),
+                    off: "no absolute limit",
+                },
                 &mut p.absolute_timeout,
-                Dur::hours(8),
-                "no absolute limit",
             );
 
             let label = row_label(ui, "Refresh", help::REFRESH);
@@ -199,13 +201,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                 ui,
                 texts,
                 problems,
-                &key("remember_me"),
-                false,
-                "Remember me",
-                help::REMEMBER_ME,
+                OptionalDuration {
+                    key: &key("remember_me"),
+                    indent: false,
+                    text: "Remember me",
+                    help: help::REMEMBER_ME,
+                    default: Dur::days(14),
+                    off: "off",
+                },
                 &mut p.remember_me,
-                Dur::days(14),
-                "off",
             );
 
             // CSRF tokens and their time limit.
@@ -221,13 +225,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                     ui,
                     texts,
                     problems,
-                    &key("csrf.time_limit"),
-                    true,
-                    "Token time limit",
-                    help::CSRF_TIME_LIMIT,
+                    OptionalDuration {
+                        key: &key("csrf.time_limit"),
+                        indent: true,
+                        text: "Token time limit",
+                        help: help::CSRF_TIME_LIMIT,
+                        default: Dur::hours(1),
+                        off: "checks the session only",
+                    },
                     &mut csrf.time_limit,
-                    Dur::hours(1),
-                    "checks the session only",
                 );
             }
 
@@ -371,20 +377,36 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
         });
 }
 
+/// An optional duration's row: where its text goes, how it reads, and
+/// what it becomes when switched on or off.
+struct OptionalDuration<'a> {
+    key: &'a str,
+    /// Indented under its section's checkbox.
+    indent: bool,
+    text: &'a str,
+    help: &'a str,
+    /// The value when the checkbox is switched on.
+    default: Dur,
+    /// What the row says when it is off.
+    off: &'a str,
+}
+
 /// A grid row for an optional duration: a checkbox, then the value when on.
-#[expect(clippy::too_many_arguments)]
 fn optional_duration(
     ui: &mut Ui,
     texts: &mut FieldTexts,
     problems: Problems<'_>,
-    key: &str,
-    indent: bool,
-    text: &str,
-    help: &str,
+    row: OptionalDuration<'_>,
     value: &mut Option<Dur>,
-    default: Dur,
-    off: &str,
 ) {
+    let OptionalDuration {
+        key,
+        indent,
+        text,
+        help,
+        default,
+        off,
+    } = row;
     let (_, label) = fields::optional_indented(ui, indent, text, help, value, default);
     ui.vertical(|ui| match value {
         Some(d) => {
