@@ -161,6 +161,12 @@ impl LapseApp {
                     wake.request_repaint();
                 });
             }
+            Command::ExportReport => self.ask(
+                ctx,
+                Purpose::ExportReport,
+                Some(self.suggested("report", "html")),
+            ),
+            Command::WriteReport(path) => self.write_report(&path),
             Command::WriteResultsCsv(path) => {
                 self.write_csv(&path, file_export::write_results_csv, "results")
             }
@@ -229,6 +235,21 @@ impl LapseApp {
             Err(e) => self
                 .toasts
                 .error(format!("Could not export the {what}: {e}")),
+        }
+    }
+
+    fn write_report(&mut self, path: &Path) {
+        let Some(results) = &self.sim.results else {
+            self.toasts.error("There are no results to report yet.");
+            return;
+        };
+        match super::report::export_report(results, &self.doc, self.selected_policy, path) {
+            Ok(()) => self
+                .toasts
+                .info(format!("Exported the report to {}", path.display())),
+            Err(e) => self
+                .toasts
+                .error(format!("Could not export the report: {e}")),
         }
     }
 

@@ -21,6 +21,7 @@ pub enum Purpose {
     ExportPng,
     ExportResultsCsv,
     ExportSeriesCsv,
+    ExportReport,
 }
 
 impl Purpose {
@@ -32,6 +33,7 @@ impl Purpose {
             Purpose::ExportPng => "Export the plots as PNG",
             Purpose::ExportResultsCsv => "Export the results as CSV",
             Purpose::ExportSeriesCsv => "Export the time series as CSV",
+            Purpose::ExportReport => "Export a report",
         }
     }
 
@@ -51,6 +53,7 @@ impl Purpose {
             ],
             Purpose::ExportPng => &[("PNG image", &["png"])],
             Purpose::ExportResultsCsv | Purpose::ExportSeriesCsv => &[("CSV", &["csv"])],
+            Purpose::ExportReport => &[("HTML report", &["html"]), ("Markdown report", &["md"])],
         }
     }
 
@@ -63,6 +66,7 @@ impl Purpose {
             Purpose::ExportPng => Command::WritePng(path),
             Purpose::ExportResultsCsv => Command::WriteResultsCsv(path),
             Purpose::ExportSeriesCsv => Command::WriteSeriesCsv(path),
+            Purpose::ExportReport => Command::WriteReport(path),
         }
     }
 }

@@ -47,6 +47,8 @@ mod panels;
 #[cfg(feature = "gui")]
 pub mod recovery;
 #[cfg(feature = "gui")]
+pub mod report;
+#[cfg(feature = "gui")]
 pub mod state;
 #[cfg(feature = "gui")]
 mod ui;

@@ -5,6 +5,7 @@
 mod analysis;
 mod gui;
 mod import;
+mod report;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -103,6 +104,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Search a policy's durations for the least disruptive settings passing a standard.
     Recommend(RecommendArgs),
+    /// Write a report a team can send (HTML or Markdown): the answer, plots, verdicts, settings.
+    Report(crate::report::document::ReportArgs),
     /// Open the window (what bare `lapse` does), on FILE if given.
     Gui {
         /// A scenario file (.ron) to open.
@@ -178,6 +181,7 @@ fn run_command(cli: Cli) -> Result<(), Failure> {
         Some(Command::Check(args)) => analysis::check(&args),
         Some(Command::Export(args)) => analysis::export(&args),
         Some(Command::Recommend(args)) => analysis::recommend(&args),
+        Some(Command::Report(args)) => report::report(&args),
     }
 }
 

@@ -2,9 +2,18 @@
 //! and JSON for programs). The command line, the GUI's exports and the
 //! analysis commands all format through here, so a metric reads the same
 //! wherever it is shown.
+//!
+//! And reports a team can send (`lapse report`, File → Export report):
+//! [`document`] gathers the content (the answer, the verdicts, the settings,
+//! the population in words) and writes it; [`html`] and [`markdown`] lay it
+//! out; [`plots`] draws the charts as SVG.
 
 pub mod csv;
+pub mod document;
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod plots;
 pub mod table;
 
 use serde::Serialize;

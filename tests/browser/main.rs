@@ -4,5 +4,6 @@
 //! binary has a JavaScript module in tests/browser/js/ that the driver runs;
 //! `support` launches it and reads its answer.
 
+mod report;
 mod session;
 mod support;

@@ -24,6 +24,10 @@ mod import;
 /// Sweeps, the frontier, compliance checks, framework exports and recommendations.
 mod analysis;
 
+/// `lapse report`: its numbers are `lapse run`'s, its HTML validates, its
+/// Markdown links its plots.
+mod report;
+
 /// Hostile and absurd input: one clear message, never a panic or a hang.
 mod hostile;
 
