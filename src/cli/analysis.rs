@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{Failure, emit};
+use crate::analysis::compliance::client_warnings;
 use crate::analysis::{Param, Standard, Sweep, SweepSpec, Target, check_all, run_sweep};
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 use crate::report::json::json_text;
@@ -219,6 +220,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                 "policies": policies.iter().map(|p| serde_json::json!({
                     "name": p.name,
                     "verdicts": check_all(p),
+                    "warnings": client_warnings(p),
                 })).collect::<Vec<_>>(),
             });
             json(&value)?

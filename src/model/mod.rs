@@ -14,7 +14,9 @@ pub mod trace;
 
 pub use duration::Dur;
 pub use error::{Diagnostic, Diagnostics};
-pub use policy::{Csrf, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Warning};
+pub use policy::{
+    ClientClock, Csrf, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Warning,
+};
 pub use population::Group;
 pub use profile::Profile;
 pub use scenario::{Population, Scenario, ScenarioFile};

@@ -1,5 +1,6 @@
 //! Tables for people: columns lined up, durations also shown readably.
 
+use crate::analysis::compliance::client_warnings;
 use crate::analysis::{Recommendation, Standard, check_all, disruption};
 use crate::engine::{Metrics, ScenarioRun};
 use crate::model::Policy;
@@ -101,6 +102,9 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
                 v.standard.id(),
                 v.reason
             ));
+        }
+        for warning in client_warnings(p) {
+            out.push_str(&format!("  warning: {warning}\n"));
         }
     }
     out.push_str("\nrules:\n");

@@ -94,7 +94,7 @@ pub fn gap_histogram(trace: &Trace, horizon: u64) -> GapHistogram {
 
 /// How much work a user lost, for ranking: typing time, then edits, then submits.
 fn loss_key(m: &Metrics) -> (u64, u64, u64) {
-    (m.lost_edit_ms, m.lost_inputs, m.lost_submits)
+    (m.lost_typing_ms, m.lost_inputs, m.lost_submits)
 }
 
 fn most_lost_work(policy: &PolicyRun) -> Option<usize> {
@@ -128,9 +128,9 @@ fn users_by_loss(run: &ScenarioRun) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn metrics(lost_edit_ms: u64, lost_inputs: u64) -> Metrics {
+    fn metrics(lost_typing_ms: u64, lost_inputs: u64) -> Metrics {
         Metrics {
-            lost_edit_ms,
+            lost_typing_ms,
             lost_inputs,
             ..Metrics::default()
         }

@@ -67,7 +67,7 @@ impl TotalKind {
             }
             TotalKind::LostInputs => "Unsaved edits torn down by the session, not by the user.",
             TotalKind::LostTypingHours => {
-                "For each loss, the time from the first to the last lost edit, summed: how long people typed for nothing."
+                "For each loss, the time spent typing the lost edits (pauses of `away_after` or more left out), summed: how long people typed for nothing."
             }
             TotalKind::UnattendedHours => {
                 "Time sessions stayed alive while their user was away: a window for whoever sits down next."
@@ -94,7 +94,7 @@ impl TotalKind {
             TotalKind::WarningsMissed => m.warnings_missed as f64,
             TotalKind::LostSubmits => m.lost_submits as f64,
             TotalKind::LostInputs => m.lost_inputs as f64,
-            TotalKind::LostTypingHours => hours(m.lost_edit_ms),
+            TotalKind::LostTypingHours => hours(m.lost_typing_ms),
             TotalKind::UnattendedHours => hours(m.unattended_ms),
             TotalKind::PeakLiveSessions => m.peak_live_sessions as f64,
         }
