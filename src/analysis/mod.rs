@@ -13,7 +13,7 @@ pub mod param;
 pub mod recommend;
 pub mod sweep;
 
-pub use compliance::{Standard, Verdict, check, check_all};
+pub use compliance::{Standard, Verdict, check, check_all, client_warnings};
 pub use export::{Export, FlaskSettings, Target, client_script, export, flask_settings};
 pub use frontier::{disruption, frontier, tradeoff_point};
 pub use param::Param;

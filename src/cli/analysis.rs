@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{Failure, emit};
-use crate::analysis::compliance::client_warnings;
-use crate::analysis::{Param, Standard, Sweep, SweepSpec, Target, check_all, run_sweep};
+use crate::analysis::{
+    Param, Standard, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
+};
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 use crate::report::json::json_text;
 use crate::report::table::{check_text, recommend_text};

@@ -1,7 +1,6 @@
 //! Tables for people: columns lined up, durations also shown readably.
 
-use crate::analysis::compliance::client_warnings;
-use crate::analysis::{Recommendation, Standard, check_all, disruption};
+use crate::analysis::{Recommendation, Standard, check_all, client_warnings, disruption};
 use crate::engine::{Metrics, ScenarioRun};
 use crate::model::Policy;
 use crate::model::duration::human_ms;

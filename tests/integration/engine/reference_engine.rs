@@ -16,8 +16,6 @@
 #[path = "straightforward_engine.rs"]
 mod user_ref;
 
-use crate::support as common;
-
 use lapse::engine::{Metrics, Outcome, Params, SimConfig, peak_live, simulate_user};
 use lapse::model::{
     ClientClock, Csrf, Dur, Event, EventKind, Keepalive, OnExpiry, OnResponse, Policy, Refresh,
@@ -261,13 +259,13 @@ proptest! {
 /// the SPEC's example setting (horizon 1d, away_after 5m). The peak of live
 /// sessions is a run-level count: it comes from the sessions the reference reports.
 fn reference_min(policy_ron: &str, events: &[(u64, EventKind, u8)]) -> Metrics {
-    let cfg = common::cfg();
+    let cfg = crate::support::cfg();
     let events: Vec<Event> = events
         .iter()
         .map(|&(m, kind, tab)| Event::with_tab(m * MIN, kind, tab))
         .collect();
     let mut timeline: Vec<(u64, Outcome)> = Vec::new();
-    let params = user_ref::Params::new(&common::policy(policy_ron), &cfg);
+    let params = user_ref::Params::new(&crate::support::policy(policy_ron), &cfg);
     let mut metrics = user_ref::simulate_user(&params, &events, &mut timeline);
     let sessions: Vec<(u64, u64)> = timeline
         .iter()
