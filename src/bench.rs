@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::engine::{RunOptions, run_policy};
 use crate::model::{
-    Csrf, Diagnostic, Diagnostics, Dur, Keepalive, OnExpiry, OnResponse, Policy, ResetsOn,
-    Scenario, Warning,
+    ClientClock, Csrf, Diagnostic, Diagnostics, Dur, Event, EventKind, Keepalive, OnExpiry,
+    OnResponse, Policy, ResetsOn, Scenario, Trace, Warning,
 };
 
 /// What `lapse bench` measured.
@@ -23,6 +23,10 @@ pub struct BenchReport {
     /// Best of the runs, every core.
     pub all_cores: Duration,
     pub cores: usize,
+    /// The same people with up to four tabs and laptops that sleep (see
+    /// [`with_tabs_and_sleep`]): its events, and the best run on one thread.
+    pub tabbed_events: usize,
+    pub tabbed_one_core: Duration,
     /// Every result of the default scenario after an edit (totals, series, per user).
     /// The default scenario after an edit of one policy (the others kept).
     pub interactive: Duration,
@@ -57,7 +61,45 @@ pub fn every_feature_policy() -> Policy {
     });
     p.on_expiry = OnExpiry::Redirect;
     p.preserve_drafts = true;
+    p.client_clock = ClientClock::Wall;
+    p.tab_sync = true;
     p
+}
+
+/// The same people in up to four tabs, with laptops that sleep: a stand-in
+/// for a multi-tab population until profiles generate one. Deterministic.
+/// About one page view in three opens another tab, the next events stay in
+/// it, and a pause of over 45 minutes is slept through half the time (the
+/// device sleeps a minute after the last event and wakes a minute before
+/// the next).
+pub fn with_tabs_and_sleep(trace: &Trace) -> Trace {
+    let mut draw = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        // xorshift64: enough for a benchmark's shuffling.
+        draw ^= draw << 13;
+        draw ^= draw >> 7;
+        draw ^= draw << 17;
+        draw
+    };
+    let users = trace.users().map(|(name, events)| {
+        let mut out = Vec::with_capacity(events.len() + 8);
+        let mut tab = 0u8;
+        for (i, e) in events.iter().enumerate() {
+            if i > 0 {
+                let gap_start = events[i - 1].time();
+                if e.time() - gap_start > 45 * 60_000 && next() % 2 == 0 {
+                    out.push(Event::new(gap_start + 60_000, EventKind::Sleep));
+                    out.push(Event::new(e.time() - 60_000, EventKind::Wake));
+                }
+            }
+            if e.kind() == EventKind::View && next() % 3 == 0 {
+                tab = (tab + 1 + (next() % 3) as u8) % 4;
+            }
+            out.push(Event::with_tab(e.time(), e.kind(), tab));
+        }
+        (name.to_string(), out)
+    });
+    Trace::from_users(users.collect::<Vec<_>>())
 }
 
 /// The benchmark population: `users` default office workers (see
@@ -101,6 +143,10 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
     let all_cores = best_of(runs, || {
         run_policy(&trace, policy, &cfg, RunOptions::TOTALS);
     });
+    let tabbed = with_tabs_and_sleep(&trace);
+    let tabbed_one_core = best_of(runs, || {
+        one_thread.install(|| run_policy(&tabbed, policy, &cfg, RunOptions::TOTALS));
+    });
     let (interactive, interactive_all) = interactive_update(runs)?;
     Ok(BenchReport {
         users,
@@ -111,6 +157,8 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
         one_core,
         all_cores,
         cores: rayon::current_num_threads(),
+        tabbed_events: tabbed.num_events(),
+        tabbed_one_core,
         interactive,
         interactive_all,
         peak_rss: peak_rss(),
@@ -192,6 +240,13 @@ impl std::fmt::Display for BenchReport {
             self.cores,
             ms(self.all_cores),
             rate(self.all_cores)
+        )?;
+        writeln!(
+            f,
+            "tabs and sleep    {:>9.2} ms {:>8.1} M events/s  (1 core; the same people in up to 4 tabs, sleeping through long pauses: {} events)",
+            ms(self.tabbed_one_core),
+            self.tabbed_events as f64 / self.tabbed_one_core.as_secs_f64() / 1e6,
+            self.tabbed_events
         )?;
         writeln!(
             f,

@@ -56,7 +56,7 @@ fn run_prints_the_specs_json_shape() {
     assert_eq!(policies.len(), 2);
     assert_eq!(policies[0]["name"], "A");
     let metrics = policies[0]["metrics"].as_object().expect("object");
-    assert_eq!(metrics.len(), 19);
+    assert_eq!(metrics.len(), 20);
     // The metrics appear in the SPEC's order in the text.
     let text = stdout(&out);
     let first_policy = &text[..text.find("\"B\"").expect("policy B")];
@@ -209,6 +209,19 @@ fn broken_scenarios_name_file_line_and_column() {
         "error: s.ron:7:16: duplicate policy name \"A\" (policy 1 has it too); names must be unique\n"
     );
 
+    let (code, err) = validate(
+        &SCENARIO.replace(
+            r#"Policy(name: "B", idle_timeout: Some("10m"))"#,
+            r#"Policy(name: "B", idle_timeout: Some("10m"), client_clock: Sundial)"#,
+        ),
+        TRACE,
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("error: s.ron:7:"), "{err}");
+    assert!(err.contains("Sundial"), "{err}");
+    assert!(err.contains("Monotonic") && err.contains("Wall"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
     let (code, err) = validate(&SCENARIO.replace("t.csv", "missing.csv"), TRACE);
     assert_eq!(code, Some(2));
     assert_eq!(
@@ -231,6 +244,23 @@ fn broken_traces_name_line_and_column() {
         (
             "user,time_ms,kind\nu,view\n",
             "error: t.csv:2:3: missing field",
+        ),
+        // SPEC revision 2: tabs, sleep and wake.
+        (
+            "user,time_ms,kind,tab\nu,0,view,0\nu,5,input,300\n",
+            "error: t.csv:3:11: tab 300 is out of range (0 to 255)",
+        ),
+        (
+            "user,time_ms,kind\nu,0,view\nu,5,wake\n",
+            "error: t.csv:3:5: user \"u\": `wake` while the device is awake",
+        ),
+        (
+            "user,time_ms,kind\nu,0,sleep\nu,5,input\nu,9,wake\n",
+            "error: t.csv:3:5: user \"u\": `input` while the device is asleep",
+        ),
+        (
+            "user,time_ms,kind\nu,0,sleep\nu,5,sleep\n",
+            "error: t.csv:3:5: user \"u\": `sleep` while the device is asleep",
         ),
     ];
     for (trace, want) in cases {
@@ -263,4 +293,28 @@ fn wrong_flags_and_missing_files_exit_2_without_a_backtrace() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("backtrace"));
+}
+
+#[test]
+fn check_warns_of_per_tab_redirects_and_sleeping_timers() {
+    let scenario = SCENARIO
+        .replace(
+            r#"Policy(name: "A", idle_timeout: Some("30m"))"#,
+            r#"Policy(name: "A", idle_timeout: Some("30m"), on_expiry: Redirect)"#,
+        )
+        .replace(
+            r#"Policy(name: "B", idle_timeout: Some("10m"))"#,
+            r#"Policy(name: "B", idle_timeout: Some("10m"), on_expiry: Redirect, tab_sync: true, client_clock: Wall)"#,
+        );
+    let dir = workspace(&scenario, TRACE);
+    let out = lapse(&["check", "s.ron"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let (a, b) = text.split_at(text.find("policy \"B\"").expect("policy B"));
+    assert!(
+        a.contains("warning: on_expiry: Redirect without tab_sync"),
+        "{a}"
+    );
+    assert!(a.contains("warning: client_clock: Monotonic"), "{a}");
+    assert!(!b.contains("warning:"), "{b}");
 }

@@ -417,6 +417,7 @@ fn csrf_time_limit_fails_old_tokens() {
             ("csrf_failures", 1),
             ("lost_inputs", 2),
             ("lost_edit_ms", 5 * M),
+            ("lost_typing_ms", 5 * M), // one 5-minute gap: up to away_after
             ("unattended_ms", 165 * M),
             ("max_session_ms", 200 * M),
             ("peak_live_sessions", 1),
@@ -605,6 +606,7 @@ fn redirect_without_drafts_loses_the_edits() {
             ("saved_submits", 1),
             ("lost_inputs", 2),
             ("lost_edit_ms", 3 * M),
+            ("lost_typing_ms", 3 * M), // one 3-minute gap
             ("unattended_ms", 5 * M),
             ("max_session_ms", 11 * M),
             ("peak_live_sessions", 1),
@@ -671,6 +673,7 @@ fn a_bounced_request_loses_edits_but_is_no_lost_submit() {
             ("logouts", 1),
             ("lost_inputs", 2),
             ("lost_edit_ms", 5 * M),
+            ("lost_typing_ms", 5 * M), // one 5-minute gap: up to away_after
             ("unattended_ms", 40 * M),
             ("max_session_ms", 30 * M),
             ("peak_live_sessions", 1),
@@ -728,4 +731,388 @@ fn peak_live_sessions_counts_overlap_across_users() {
     // 0-30, 29-59 and 30-60: at 30 the first ends, the third starts: 2.
     assert_eq!(run(&[0, 29, 30]).peak_live_sessions, 2);
     assert_eq!(run(&[0, 10, 20]).peak_live_sessions, 3);
+}
+
+// ----- SPEC revision 2: typing time, tabs, sleep ----------------------------------
+
+#[test]
+fn lost_typing_counts_each_pause_up_to_away_after() {
+    // Session 0-30 (the view refreshed it; inputs do not). Edits at 1, 3, 13, 18
+    // die with the request at 40: span 17 min; typing 2 + min(10, 5) + min(5, 5)
+    // = 12 min (a pause of exactly away_after counts as away_after). Not while
+    // present: the last present event before 30 is 18. Unattended: 8-13 and
+    // 23-30 (12) + the new session 40-70, away from 45 (25) = 37 min.
+    let got = run_min(
+        r#"Policy(name: "p", idle_timeout: "30m")"#,
+        &[
+            (0, "view"),
+            (1, "input"),
+            (3, "input"),
+            (13, "input"),
+            (18, "input"),
+            (40, "request"),
+        ],
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 2),
+            ("logouts", 1),
+            ("lost_inputs", 4),
+            ("lost_edit_ms", 17 * M),
+            ("lost_typing_ms", 12 * M),
+            ("unattended_ms", 37 * M),
+            ("max_session_ms", 30 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+const TAB_ANSWER_POLICY: &str = r#"Policy(name: "p", idle_timeout: "30m",
+    warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend), tab_sync: SYNC)"#;
+const TAB_ANSWER_TRACE: &[(u64, &str, u8)] = &[(0, "view", 0), (2, "view", 1), (28, "input", 0)];
+
+#[test]
+fn without_tab_sync_a_warning_is_answered_only_in_its_own_tab() {
+    // Tab 0's timer (from 0) warns at 25, tab 1's (from 2) at 27. The input
+    // at 28 in tab 0 answers tab 0's warning only: an extend ping (the session,
+    // refreshed by the view at 2, lives to 32) refreshes it to 58 and restarts
+    // tab 0's timer (warning 53, missed 58). Tab 1's warning is missed at 32.
+    // Unattended: 7-28 (21) + 33-58 (25) = 46 min.
+    let got = run_tabs_min(
+        &TAB_ANSWER_POLICY.replace("SYNC", "false"),
+        TAB_ANSWER_TRACE,
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("warnings_shown", 3),
+            ("warnings_heeded", 1),
+            ("warnings_missed", 2),
+            ("extend_pings", 1),
+            ("unattended_ms", 46 * M),
+            ("max_session_ms", 58 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn with_tab_sync_one_warning_is_answered_in_any_tab() {
+    // One timer: the view at 2 starts its cycle (warning 27). The input at 28
+    // in tab 0 answers it and pings from tab 0: the session lives to 58, the
+    // timer restarts (warning 53, missed 58).
+    let got = run_tabs_min(&TAB_ANSWER_POLICY.replace("SYNC", "true"), TAB_ANSWER_TRACE);
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("warnings_shown", 2),
+            ("warnings_heeded", 1),
+            ("warnings_missed", 1),
+            ("extend_pings", 1),
+            ("unattended_ms", 46 * M),
+            ("max_session_ms", 58 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+const KEEPALIVE_POLICY: &str = r#"Policy(name: "p", idle_timeout: "30m", keepalive: Keepalive(interval: "5m"), tab_sync: SYNC)"#;
+const KEEPALIVE_TRACE: &[(u64, &str, u8)] = &[
+    (0, "view", 0),
+    (1, "view", 1),
+    (3, "input", 0),
+    (12, "input", 0),
+];
+
+#[test]
+fn without_tab_sync_each_tab_pings_for_its_own_presence() {
+    // Tab 0 ticks at 5 (present at 0, 3: ping), 10 (nobody in tab 0 since 5),
+    // 15 (12: ping); tab 1 ticks at 6 (its view at 1: ping), 11 and 16 (nobody
+    // in tab 1). Three pings; the last refresh at 15 sets the deadline to 45.
+    // Unattended: 8-12 (4) + 17-45 (28) = 32 min.
+    let got = run_tabs_min(&KEEPALIVE_POLICY.replace("SYNC", "false"), KEEPALIVE_TRACE);
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("keepalive_pings", 3),
+            ("unattended_ms", 32 * M),
+            ("max_session_ms", 45 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn with_tab_sync_every_open_tab_pings_for_presence_in_any_tab() {
+    // Presence anywhere counts: tab 0 pings at 5 and 15, tab 1 at 6 and 16
+    // (the input at 12 in tab 0 lies in [11, 16)). Deadline 46.
+    // Unattended: 8-12 (4) + 17-46 (29) = 33 min.
+    let got = run_tabs_min(&KEEPALIVE_POLICY.replace("SYNC", "true"), KEEPALIVE_TRACE);
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("keepalive_pings", 4),
+            ("unattended_ms", 33 * M),
+            ("max_session_ms", 46 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn a_browser_session_ends_with_the_last_tab() {
+    // Closing tab 0 at 2 leaves tab 1 open: the session lives (the request at
+    // 3 reaches it) until tab 1 closes at 4. The view at 10 logs in again,
+    // expected after a browser close: no logout. Session 2 expires at 40.
+    // Unattended: 15-40 = 25 min.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "30m", browser_session: true)"#,
+        &[
+            (0, "view", 0),
+            (1, "view", 1),
+            (2, "close", 0),
+            (3, "request", 1),
+            (4, "close", 1),
+            (10, "view", 0),
+        ],
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 2),
+            ("unattended_ms", 25 * M),
+            ("max_session_ms", 30 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn a_draft_comes_back_only_in_its_own_tab() {
+    // Tab 0's timer (from 0) redirects at 10 while the session (refreshed by
+    // the request at 8) is live: a logout while present (8), tab 0's edit kept
+    // as tab 0's draft. The view at 16 in tab 1 logs in (the redirect counted
+    // the logout) and opens a page without the draft. The submit at 17 is
+    // saved; tab 1's timer (17) redirects at 27, when the session (refreshed
+    // at 17) has just expired: a logout, not while present (17).
+    // Unattended: 22-27 = 5 min.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "10m", on_expiry: Redirect, preserve_drafts: true)"#,
+        &[
+            (0, "view", 0),
+            (2, "input", 0),
+            (3, "view", 1),
+            (8, "request", 1),
+            (16, "view", 1),
+            (17, "submit", 1),
+        ],
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 2),
+            ("logouts", 2),
+            ("logouts_while_present", 1),
+            ("submits", 1),
+            ("saved_submits", 1),
+            ("unattended_ms", 5 * M),
+            ("max_session_ms", 11 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn two_redirects_at_one_instant_count_one_logout() {
+    // Both tabs' timers start at 0 and redirect at 30, when the session has
+    // expired: tab 0's redirect counts the logout, tab 1's finds it counted.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "30m", on_expiry: Redirect)"#,
+        &[(0, "view", 0), (0, "view", 1)],
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("logouts", 1),
+            ("unattended_ms", 25 * M),
+            ("max_session_ms", 30 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+const SYNC_REDIRECT_TRACE: &[(u64, &str, u8)] = &[
+    (0, "view", 0),
+    (1, "input", 0),
+    (2, "view", 1),
+    (3, "input", 1),
+];
+
+#[test]
+fn a_synced_redirect_closes_every_tab_and_loses_each_tabs_edits() {
+    // The view at 2 restarts the shared timer: the redirect at 12 finds the
+    // session (refreshed at 2) just expired: one logout, not while present (3).
+    // Both tabs' edits are lost. Unattended: 8-12 = 4 min.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "10m", on_expiry: Redirect, tab_sync: true)"#,
+        SYNC_REDIRECT_TRACE,
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("logouts", 1),
+            ("lost_inputs", 2),
+            ("unattended_ms", 4 * M),
+            ("max_session_ms", 12 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+    // Without tab_sync tab 0 redirects at 10 (a live session ends: the logout)
+    // and tab 1 at 12 (already counted); each loses its own edit.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "10m", on_expiry: Redirect)"#,
+        SYNC_REDIRECT_TRACE,
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("logouts", 1),
+            ("lost_inputs", 2),
+            ("unattended_ms", 2 * M),
+            ("max_session_ms", 10 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn keepalive_ticks_pause_in_sleep_and_ping_only_for_presence_in_their_window() {
+    // Ticks at 10, 20, ...; the device sleeps 6-26, so the tick due at 10
+    // comes at 30, when nobody was present in [20, 30): no ping. The input at
+    // 40 makes the tick at 50 ping; it finds the session (expired at 30)
+    // gone: counted, nothing else. Unattended: 10-30 = 20 min.
+    let got = run_tabs_min(
+        r#"Policy(name: "p", idle_timeout: "30m", keepalive: Keepalive(interval: "10m"))"#,
+        &[
+            (0, "view", 0),
+            (5, "input", 0),
+            (6, "sleep", 0),
+            (26, "wake", 0),
+            (40, "input", 0),
+        ],
+    );
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("keepalive_pings", 1),
+            ("unattended_ms", 20 * M),
+            ("max_session_ms", 30 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+const CLOCK_POLICY: &str = r#"Policy(name: "p", idle_timeout: "30m",
+    warning: Warning(lead: "10m", resets_on: Requests, on_response: Extend), client_clock: CLOCK)"#;
+const CLOCK_TRACE: &[(u64, &str, u8)] = &[
+    (0, "view", 0),
+    (5, "sleep", 0),
+    (22, "wake", 0),
+    (23, "input", 0),
+];
+
+#[test]
+fn a_wall_clock_shows_at_wake_a_warning_whose_deadline_is_ahead() {
+    // Warning due at 20, deadline 30; at wake (22) it is shown. The input at
+    // 23 answers it: an extend ping refreshes the session (alive to 30) to 53,
+    // the next warning shows at 43 and is missed at 53.
+    // Unattended: 5-23 (18) + 28-53 (25) = 43 min.
+    let got = run_tabs_min(&CLOCK_POLICY.replace("CLOCK", "Wall"), CLOCK_TRACE);
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("warnings_shown", 2),
+            ("warnings_heeded", 1),
+            ("warnings_missed", 1),
+            ("extend_pings", 1),
+            ("unattended_ms", 43 * M),
+            ("max_session_ms", 53 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+#[test]
+fn a_monotonic_clock_moves_the_warning_by_the_sleep() {
+    // The timer paused 17 minutes: warning 37, deadline 47. The input at 23
+    // answers nothing (no warning yet; Requests does not reset on input). The
+    // warning at 37 is missed at 47; the session expired at 30.
+    // Unattended: 5-23 (18) + 28-30 (2) = 20 min.
+    let got = run_tabs_min(&CLOCK_POLICY.replace("CLOCK", "Monotonic"), CLOCK_TRACE);
+    assert_eq!(
+        got,
+        metrics(&[
+            ("logins", 1),
+            ("warnings_shown", 1),
+            ("warnings_missed", 1),
+            ("unattended_ms", 20 * M),
+            ("max_session_ms", 30 * M),
+            ("peak_live_sessions", 1),
+        ])
+    );
+}
+
+const SKIP_POLICY: &str = r#"Policy(name: "p", idle_timeout: "30m",
+    warning: Warning(lead: "5m", resets_on: Requests, on_response: Dismiss), client_clock: CLOCK)"#;
+
+#[test]
+fn a_wall_clock_skips_a_warning_whose_deadline_passed_in_sleep() {
+    // Warning due 25, deadline 30, asleep 10-40: neither shown nor missed.
+    let trace = &[
+        (0, "view", 0),
+        (10, "sleep", 0),
+        (40, "wake", 0),
+        (41, "input", 0),
+    ];
+    let wall = run_tabs_min(&SKIP_POLICY.replace("CLOCK", "Wall"), trace);
+    let base = [
+        ("logins", 1),
+        ("unattended_ms", 25 * M),
+        ("max_session_ms", 30 * M),
+        ("peak_live_sessions", 1),
+    ];
+    assert_eq!(wall, metrics(&base));
+    // Monotonic: the timer resumes, warning 55, missed 60.
+    let monotonic = run_tabs_min(&SKIP_POLICY.replace("CLOCK", "Monotonic"), trace);
+    let mut shown = base.to_vec();
+    shown.extend([("warnings_shown", 1), ("warnings_missed", 1)]);
+    assert_eq!(monotonic, metrics(&shown));
+}
+
+#[test]
+fn a_shown_warning_is_missed_at_wake_with_a_wall_clock_and_later_without() {
+    // Shown at 25, asleep 27-40 (wake is not presence, so it answers nothing):
+    // Wall misses it at 40 (its deadline 30 passed); Monotonic at 43.
+    let trace = events_tab_min(&[(0, "view", 0), (27, "sleep", 0), (40, "wake", 0)]);
+    let missed_at = |clock: &str| {
+        let policy = policy(&SKIP_POLICY.replace("CLOCK", clock));
+        let (m, outcomes) = lapse::engine::user_timeline(&trace, &policy, &cfg());
+        assert_eq!((m.warnings_shown, m.warnings_missed), (1, 1));
+        outcomes
+            .iter()
+            .find(|(_, o)| *o == lapse::engine::Outcome::WarningMissed)
+            .map(|&(t, _)| t / M)
+    };
+    assert_eq!(missed_at("Wall"), Some(40));
+    assert_eq!(missed_at("Monotonic"), Some(43));
 }

@@ -26,14 +26,22 @@ fn csv(trace: &Trace) -> Vec<u8> {
     out
 }
 
-/// A scenario with one profile (written as its fields) and groups.
+/// A scenario with one profile (written as its fields) and groups; one tab
+/// and a computer that never sleeps, unless the fields say otherwise.
 fn with_profile(horizon: &str, profile_fields: &str, groups: &str) -> String {
+    let mut fields = profile_fields.to_string();
+    if !fields.contains("tabs:") {
+        fields.push_str(", tabs: Tabs(max: 1)");
+    }
+    if !fields.contains("device:") {
+        fields.push_str(", device: Device(laptops: 0.0)");
+    }
     format!(
         r#"Scenario(
     name: "t",
     seed: 7,
     horizon: "{horizon}",
-    profiles: [Profile(name: "p", {profile_fields})],
+    profiles: [Profile(name: "p", {fields})],
     population: Generated([{groups}]),
     policies: [Policy(name: "A")],
 )"#
@@ -638,4 +646,129 @@ fn a_trace_population_cannot_be_generated() {
     let text = r#"Scenario(name: "t", horizon: "1d", population: Trace(path: "x.csv"), policies: [Policy(name: "A")])"#;
     let e = generate(&scenario(text)).unwrap_err();
     assert!(e.message.contains("not Generated"), "{e}");
+}
+
+// ----- tabs and sleep (SPEC revision 2) ------------------------------------------
+
+/// A week of one user at a desk 09:00-17:00 with a one-hour lunch at 12:00,
+/// filling forms, with the given tab and device fields.
+fn week(habits: &str) -> Trace {
+    trace(&with_profile(
+        "7d",
+        &format!(
+            r#"arrival: Constant("9h"), day_length: Constant("8h"), end_of_day: LeaveOpen,
+               breaks: [Daily(at: Constant("12h"), length: Constant("1h"))],
+               tasks: [Form(edits: Constant(5), think: Constant("1m"))], {habits}"#
+        ),
+        r#"(profile: "p", users: 1)"#,
+    ))
+}
+
+#[test]
+fn a_laptop_sleeps_over_lunch_and_at_night() {
+    let t = week(r#"tabs: Tabs(max: 1), device: Device(laptops: 1.0, sleep_after: "15m")"#);
+    let device: Vec<(u64, EventKind)> = t
+        .user_events(0)
+        .iter()
+        .filter(|e| e.kind().is_device())
+        .map(|e| (e.time(), e.kind()))
+        .collect();
+    // Monday to Friday: asleep over lunch (12:00-13:00) and from 17:00 to
+    // the next working day's 09:00; the trace ends asleep on Friday night.
+    let mut want = Vec::new();
+    for day in 0..5 {
+        let d = day * DAY;
+        if day > 0 {
+            want.push((d + 9 * HOUR, EventKind::Wake));
+        }
+        want.push((d + 12 * HOUR, EventKind::Sleep));
+        want.push((d + 13 * HOUR, EventKind::Wake));
+        want.push((d + 17 * HOUR, EventKind::Sleep));
+    }
+    assert_eq!(device, want);
+    // Nothing happens while asleep: the trace reads back without an error.
+    let text = csv(&t);
+    Trace::read_csv(text.as_slice(), Path::new("week.csv")).expect("valid sleep and wake");
+}
+
+#[test]
+fn a_break_shorter_than_sleep_after_keeps_a_laptop_awake_and_a_desktop_never_sleeps() {
+    // The lunch hour is under 2 h: the laptop sleeps only at night.
+    let short = week(r#"tabs: Tabs(max: 1), device: Device(laptops: 1.0, sleep_after: "2h")"#);
+    let sleeps: Vec<u64> = short
+        .user_events(0)
+        .iter()
+        .filter(|e| e.kind() == EventKind::Sleep)
+        .map(|e| e.time())
+        .collect();
+    assert_eq!(
+        sleeps,
+        (0..5).map(|d| d * DAY + 17 * HOUR).collect::<Vec<_>>()
+    );
+    let desktop = week(r#"tabs: Tabs(max: 1), device: Device(laptops: 0.0)"#);
+    assert!(desktop.user_events(0).iter().all(|e| !e.kind().is_device()));
+}
+
+#[test]
+fn tabs_open_with_tasks_up_to_the_most_kept() {
+    let t = week(
+        r#"tabs: Tabs(max: 3, new_tab: 1.0, switch_back: 0.0, close_when_done: 0.0), device: Device(laptops: 0.0)"#,
+    );
+    let mut tabs: Vec<u8> = t.user_events(0).iter().map(|e| e.tab()).collect();
+    tabs.sort_unstable();
+    tabs.dedup();
+    // Every task opens in a new tab while fewer than 3 are open, never closed.
+    assert_eq!(tabs, [0, 1, 2]);
+    // Each form starts with its view in its own tab.
+    let first_in_tab = |tab: u8| {
+        t.user_events(0)
+            .iter()
+            .find(|e| e.tab() == tab)
+            .map(|e| e.kind())
+    };
+    assert_eq!(first_in_tab(1), Some(EventKind::View));
+    assert_eq!(first_in_tab(2), Some(EventKind::View));
+    let header = String::from_utf8(csv(&t)).expect("utf8");
+    assert!(
+        header.starts_with("user,time_ms,kind,tab\n"),
+        "{header:.40}"
+    );
+}
+
+#[test]
+fn a_finished_tasks_tab_is_closed_when_another_stays_open() {
+    let t = week(
+        r#"tabs: Tabs(max: 2, new_tab: 1.0, switch_back: 0.0, close_when_done: 1.0), device: Device(laptops: 0.0)"#,
+    );
+    let events = t.user_events(0);
+    let closes = events
+        .iter()
+        .filter(|e| e.kind() == EventKind::Close)
+        .count();
+    assert!(
+        closes > 10,
+        "a week of forms, each second one closed: {closes}"
+    );
+    // Never more than two pages open, and never the last one closed.
+    let mut open = [false; 2];
+    for e in events {
+        match e.kind() {
+            EventKind::Close => {
+                open[usize::from(e.tab())] = false;
+                assert!(
+                    open.iter().any(|&o| o),
+                    "the last tab closed at {}",
+                    e.time()
+                );
+            }
+            _ => open[usize::from(e.tab())] = true,
+        }
+    }
+}
+
+#[test]
+fn one_tab_writes_no_tab_column() {
+    let t = week(r#"tabs: Tabs(max: 1), device: Device(laptops: 0.0)"#);
+    let text = String::from_utf8(csv(&t)).expect("utf8");
+    assert!(text.starts_with("user,time_ms,kind\n"), "{text:.40}");
 }

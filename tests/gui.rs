@@ -23,7 +23,7 @@ const SIZE: [f32; 2] = [1440.0, 900.0];
 /// the user types; the submit at 45 meets it: one logout, not while present
 /// (last action at 20), the submit and its 4 edits (10..40: 30m) lost, and the
 /// new session's warning is shown at 70 and missed at 75.
-const ALERT: &str = "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 1 shown, 0 heeded, 1 missed";
+const ALERT: &str = "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 1 shown, 0 heeded, 1 missed";
 /// Under keepalive: pings keep the session alive, the submit is saved; the
 /// warning shows at 75 and is missed at 80.
 const KEEPALIVE: &str = "keepalive: 0 logouts, 0 while present (0 of 1 user) · 0 submits and 0 edits lost (0 users, 0s of typing) · warnings: 1 shown, 0 heeded, 1 missed";
@@ -202,7 +202,7 @@ fn adding_and_deleting_a_policy() {
     settle(&mut harness);
     // SPEC defaults: idle 30m, refreshed by the view at 0 only, so the submit
     // at 45 meets the expiry of 30 (last action 20: not while present).
-    let new = "new policy: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 0 shown, 0 heeded, 0 missed";
+    let new = "new policy: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 0 shown, 0 heeded, 0 missed";
     assert!(has_label(&harness, new));
     assert_eq!(harness.state().document().scenario.policies.len(), 3);
     assert_eq!(text_of(&harness, "Name").as_deref(), Some("Example B"));
@@ -616,7 +616,7 @@ fn every_view_opens_with_every_input_named() {
     settle(&mut harness);
     assert!(has_label(
         &harness,
-        "alert: 1 logout (0 while present) · 1 lost submit · 4 lost edits (30m of typing) · warnings 1 shown, 1 missed"
+        "alert: 1 logout (0 while present) · 1 lost submit · 4 lost edits (15m of typing) · warnings 1 shown, 1 missed"
     ));
     harness.get_by_label("Day 1").click();
     settle(&mut harness);
@@ -710,7 +710,7 @@ fn the_sweep_view_runs_a_sweep_and_plots_every_step() {
         .collect();
     assert_eq!(values, [10, 20, 30, 40, 50, 60]);
     assert_eq!(result.sweep.current, Some(lapse::model::Dur::mins(30)));
-    assert_eq!(result.metrics.len(), 19, "a plot per metric");
+    assert_eq!(result.metrics.len(), 20, "a plot per metric");
     let series = |name: &str| {
         result
             .metrics

@@ -74,13 +74,12 @@ fn the_seed_article_shows_people_logged_out_while_typing() {
     let keepalive = &r["keepalive + extend"];
     assert!(alert.logouts_while_present > 0, "{alert:?}");
     assert!(alert.lost_inputs > 0 && alert.lost_submits > 0, "{alert:?}");
-    // A missed warning means 30 minutes without a key press, and then the
-    // server session has expired too. Expiries beyond those came while the
-    // alert's timer was being reset by typing: no warning at all.
-    assert!(alert.logouts > alert.warnings_missed, "{alert:?}");
     assert!(keepalive.lost_inputs < alert.lost_inputs, "{keepalive:?}");
+    // Keepalive pings only for present users, so it almost never logs out
+    // anyone who is there (with tabs, a tab left alone can still time out
+    // its own page while the user works in another): ten times fewer at least.
     assert!(
-        keepalive.logouts_while_present < alert.logouts_while_present,
+        keepalive.logouts_while_present * 10 < alert.logouts_while_present,
         "{keepalive:?}"
     );
 }

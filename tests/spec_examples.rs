@@ -50,6 +50,7 @@ fn b_the_seed_articles_alert() {
         ("lost_submits", 1),
         ("lost_inputs", 4),
         ("lost_edit_ms", 1_800_000),
+        ("lost_typing_ms", 900_000),
         ("unattended_ms", 2_400_000),
         ("max_session_ms", 1_800_000),
         ("peak_live_sessions", 1),
@@ -128,8 +129,111 @@ fn c_half_window() {
         ("lost_submits", 1),
         ("lost_inputs", 2),
         ("lost_edit_ms", 780_000),
+        ("lost_typing_ms", 300_000),
         ("unattended_ms", 480_000),
         ("max_session_ms", 600_000),
+        ("peak_live_sessions", 1),
+    ]);
+    assert_eq!(got, want);
+}
+
+/// Example D's trace: (minute, kind, tab).
+const D_TRACE: &[(u64, &str, u8)] = &[
+    (0, "view", 0),
+    (1, "view", 1),
+    (10, "request", 1),
+    (20, "request", 1),
+    (27, "input", 1),
+    (29, "input", 1),
+    (31, "submit", 1),
+];
+const D_POLICY: &str = r#"Policy(name: "D", idle_timeout: Some("30m"), refresh: EachRequest,
+    warning: Some(Warning(lead: "5m", resets_on: Requests, on_response: Dismiss)),
+    on_expiry: Redirect, tab_sync: TAB_SYNC)"#;
+
+#[test]
+fn d_one_tab_logs_out_the_other() {
+    let got = run_tabs_min(&D_POLICY.replace("TAB_SYNC", "false"), D_TRACE);
+    let want = metrics(&[
+        ("logins", 2),
+        ("logouts", 2),
+        ("logouts_while_present", 1),
+        ("warnings_shown", 2),
+        ("warnings_missed", 2),
+        ("submits", 1),
+        ("lost_submits", 1),
+        ("lost_inputs", 2),
+        ("lost_edit_ms", 120_000),
+        ("lost_typing_ms", 120_000),
+        ("unattended_ms", 2_160_000),
+        ("max_session_ms", 1_800_000),
+        ("peak_live_sessions", 1),
+    ]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn d_with_tab_sync() {
+    let got = run_tabs_min(&D_POLICY.replace("TAB_SYNC", "true"), D_TRACE);
+    let want = metrics(&[
+        ("logins", 1),
+        ("logouts", 1),
+        ("warnings_shown", 1),
+        ("warnings_missed", 1),
+        ("submits", 1),
+        ("saved_submits", 1),
+        ("unattended_ms", 2_160_000),
+        ("max_session_ms", 3_660_000),
+        ("peak_live_sessions", 1),
+    ]);
+    assert_eq!(got, want);
+}
+
+const E_TRACE: &[(u64, &str, u8)] = &[
+    (0, "view", 0),
+    (5, "input", 0),
+    (10, "sleep", 0),
+    (50, "wake", 0),
+    (51, "input", 0),
+    (52, "submit", 0),
+];
+const E_POLICY: &str = r#"Policy(name: "E", idle_timeout: Some("30m"), refresh: EachRequest,
+    warning: Some(Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss)),
+    on_expiry: Redirect, client_clock: CLOCK)"#;
+
+#[test]
+fn e_a_laptop_sleeps_through_the_deadline() {
+    let got = run_tabs_min(&E_POLICY.replace("CLOCK", "Monotonic"), E_TRACE);
+    let want = metrics(&[
+        ("logins", 2),
+        ("logouts", 2),
+        ("warnings_shown", 1),
+        ("warnings_missed", 1),
+        ("submits", 1),
+        ("lost_submits", 1),
+        ("lost_inputs", 2),
+        ("lost_edit_ms", 2_760_000),
+        ("lost_typing_ms", 300_000),
+        ("unattended_ms", 2_700_000),
+        ("max_session_ms", 1_800_000),
+        ("peak_live_sessions", 1),
+    ]);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn e_with_a_wall_clock() {
+    let got = run_tabs_min(&E_POLICY.replace("CLOCK", "Wall"), E_TRACE);
+    let want = metrics(&[
+        ("logins", 2),
+        ("logouts", 2),
+        ("warnings_shown", 1),
+        ("warnings_missed", 1),
+        ("submits", 1),
+        ("saved_submits", 1),
+        ("lost_inputs", 1),
+        ("unattended_ms", 2_700_000),
+        ("max_session_ms", 1_860_000),
         ("peak_live_sessions", 1),
     ]);
     assert_eq!(got, want);

@@ -10,7 +10,7 @@ use crate::cli::{Failure, emit};
 use crate::model::duration::human_ms;
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 
-use super::compliance::{Standard, check_all};
+use super::compliance::{Standard, check_all, client_warnings};
 use super::export::{Target, export};
 use super::frontier::disruption;
 use super::param::Param;
@@ -226,6 +226,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                 "policies": policies.iter().map(|p| serde_json::json!({
                     "name": p.name,
                     "verdicts": check_all(p),
+                    "warnings": client_warnings(p),
                 })).collect::<Vec<_>>(),
             });
             json_text(&value)?
@@ -260,6 +261,9 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
                 v.standard.id(),
                 v.reason
             ));
+        }
+        for warning in client_warnings(p) {
+            out.push_str(&format!("  warning: {warning}\n"));
         }
     }
     out.push_str("\nrules:\n");

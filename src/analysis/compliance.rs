@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::{Dur, OnResponse, Policy, Refresh, ResetsOn};
+use crate::model::{ClientClock, Dur, OnExpiry, OnResponse, Policy, Refresh, ResetsOn};
 
 /// A rule set Lapse checks policies against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -151,6 +151,23 @@ pub struct Verdict {
 pub struct Bound {
     pub limit: Option<Dur>,
     pub why: String,
+}
+
+/// What the policy's client timer does to real users that no standard names:
+/// each a sentence for `lapse check` to print beside the verdicts.
+pub fn client_warnings(policy: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    if policy.on_expiry == OnExpiry::Redirect && !policy.tab_sync {
+        out.push(
+            "on_expiry: Redirect without tab_sync: each tab runs its own timer, so a tab left alone logs the user out while they work in another (SPEC example D); share the deadline between tabs (tab_sync: true), as the exported lapse-session.js does".into(),
+        );
+    }
+    if policy.has_client_timer() && policy.client_clock == ClientClock::Monotonic {
+        out.push(
+            "client_clock: Monotonic: a setTimeout timer pauses while the laptop sleeps, so after the lid opens the page still counts down from before while the server session may be gone (SPEC example E); compare the wall clock with the deadline (client_clock: Wall), as the exported lapse-session.js does".into(),
+        );
+    }
+    out
 }
 
 /// Every standard, in [`Standard::ALL`] order.

@@ -113,7 +113,7 @@ impl TotalKind {
             }
             TotalKind::LostInputs => "Unsaved edits torn down by the session, not by the user.",
             TotalKind::LostTypingHours => {
-                "For each loss, the time from the first to the last lost edit, summed: how long people typed for nothing."
+                "For each loss, the time spent typing the lost edits (pauses of `away_after` or more left out), summed: how long people typed for nothing."
             }
             TotalKind::UnattendedHours => {
                 "Time sessions stayed alive while their user was away: a window for whoever sits down next."
@@ -140,7 +140,7 @@ impl TotalKind {
             TotalKind::WarningsMissed => m.warnings_missed as f64,
             TotalKind::LostSubmits => m.lost_submits as f64,
             TotalKind::LostInputs => m.lost_inputs as f64,
-            TotalKind::LostTypingHours => hours(m.lost_edit_ms),
+            TotalKind::LostTypingHours => hours(m.lost_typing_ms),
             TotalKind::UnattendedHours => hours(m.unattended_ms),
             TotalKind::PeakLiveSessions => m.peak_live_sessions as f64,
         }
@@ -316,7 +316,7 @@ pub fn step_line(values: &[u64], merge: usize, step_ms: u64, kind: SeriesKind) -
 
 /// How much work a user lost, for ranking: typing time, then edits, then submits.
 fn loss_key(m: &Metrics) -> (u64, u64, u64) {
-    (m.lost_edit_ms, m.lost_inputs, m.lost_submits)
+    (m.lost_typing_ms, m.lost_inputs, m.lost_submits)
 }
 
 fn most_lost_work(policy: &PolicyRun) -> Option<usize> {
@@ -371,9 +371,9 @@ mod tests {
         assert_eq!(peak[2], [1.0, 5.0]);
     }
 
-    fn metrics(lost_edit_ms: u64, lost_inputs: u64) -> Metrics {
+    fn metrics(lost_typing_ms: u64, lost_inputs: u64) -> Metrics {
         Metrics {
-            lost_edit_ms,
+            lost_typing_ms,
             lost_inputs,
             ..Metrics::default()
         }

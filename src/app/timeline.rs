@@ -193,7 +193,10 @@ pub fn timeline(scenario: &Scenario, user: usize, events: &[Event]) -> Timeline 
                         reason: *reason,
                     });
                 }
-                if let Outcome::LostEdits { inputs, edit_ms } = outcome {
+                if let Outcome::LostEdits {
+                    inputs, edit_ms, ..
+                } = outcome
+                {
                     losses.push((hours(*t), *inputs, *edit_ms));
                 }
                 if let Some(mark) = Mark::of(outcome) {

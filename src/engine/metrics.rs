@@ -1,4 +1,4 @@
-//! The 19 per-policy counts of SPEC section 5.
+//! The 20 per-policy counts of SPEC section 5.
 
 use serde::Serialize;
 
@@ -57,8 +57,11 @@ metrics! {
     drafts_restored,
     /// Unsaved edits torn down by the session, not by the user.
     lost_inputs,
-    /// For each loss, last edit minus first edit.
+    /// For each loss, last edit minus first edit (nights and breaks included).
     lost_edit_ms,
+    /// For each loss, the typing time: the gaps between its edits, each
+    /// counted up to `away_after` (longer pauses are not typing).
+    lost_typing_ms,
     /// Time sessions were alive while their user was away.
     unattended_ms,
     max_session_ms,

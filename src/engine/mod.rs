@@ -6,6 +6,7 @@ pub mod incremental;
 pub mod metrics;
 pub mod outcome;
 pub mod series;
+pub mod tabs;
 pub mod user;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,7 +19,7 @@ use crate::model::{Event, Policy, Scenario, Trace};
 pub use metrics::Metrics;
 pub use outcome::{EndReason, Outcome, Sink};
 pub use series::{Series, SeriesKind, peak_live};
-pub use user::{Params, SimConfig, simulate_user};
+pub use user::{Params, SimConfig, simulate_one_tab, simulate_user};
 
 use series::RunSink;
 

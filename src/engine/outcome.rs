@@ -56,6 +56,7 @@ pub enum Outcome {
     LostEdits {
         inputs: u32,
         edit_ms: u64,
+        typing_ms: u64,
     },
     DraftRestored,
     Redirect,

@@ -14,7 +14,9 @@
 //! branch-free path, `UserSim::quiet_run`; the rest, and any event that
 //! meets something due, take the general one, `UserSim::user_event`.
 
-use crate::model::{Event, EventKind, OnExpiry, OnResponse, Policy, Refresh, ResetsOn};
+use crate::model::{
+    ClientClock, Event, EventKind, OnExpiry, OnResponse, Policy, Refresh, ResetsOn,
+};
 
 use super::metrics::Metrics;
 use super::outcome::{EndReason, Outcome, Sink};
@@ -29,7 +31,7 @@ pub struct SimConfig {
 }
 
 /// No time: a deadline that never comes, a limit that is not set.
-const NEVER: u64 = u64::MAX;
+pub(super) const NEVER: u64 = u64::MAX;
 
 /// Event kinds as packed in a trace, for the branch-free quiet path.
 const VIEW: u8 = EventKind::View as u8;
@@ -48,35 +50,38 @@ const QUIET_KINDS: u8 = 1 << VIEW | 1 << REQUEST | 1 << INPUT | 1 << EventKind::
 /// than divide by zero.
 #[derive(Clone, Copy, Debug)]
 pub struct Params {
-    idle: u64,
-    absolute: u64,
-    refresh: Refresh,
-    browser_session: bool,
-    remember: u64,
-    csrf: bool,
-    csrf_limit: u64,
+    pub(super) idle: u64,
+    pub(super) absolute: u64,
+    pub(super) refresh: Refresh,
+    pub(super) browser_session: bool,
+    pub(super) remember: u64,
+    pub(super) csrf: bool,
+    pub(super) csrf_limit: u64,
     /// Warning lead; `NEVER` without a warning.
-    lead: u64,
+    pub(super) lead: u64,
     /// The open page runs a client timer (a warning or a redirect).
-    timer: bool,
-    resets_on_activity: bool,
-    extend: bool,
-    keepalive: u64,
-    redirect: bool,
-    preserve_drafts: bool,
-    away: u64,
-    horizon: u64,
+    pub(super) timer: bool,
+    pub(super) resets_on_activity: bool,
+    pub(super) extend: bool,
+    pub(super) keepalive: u64,
+    pub(super) redirect: bool,
+    pub(super) preserve_drafts: bool,
+    pub(super) away: u64,
+    pub(super) horizon: u64,
     /// A view or request refreshes the session once this long has passed
     /// since the last refresh (`0`: always, `NEVER`: not at all).
-    refresh_gap: u64,
+    pub(super) refresh_gap: u64,
     /// From a new timer cycle's start to its first happening: the warning,
     /// else the redirect (`NEVER`: none).
-    cycle_offset: u64,
+    pub(super) cycle_offset: u64,
     /// The warning state a new timer cycle starts in.
-    fresh_warn: Warn,
+    pub(super) fresh_warn: Warn,
     /// Bit `kind` set: that kind of event on a quiet page starts a new timer
     /// cycle (a view always opens a page; see [`UserSim::quiet_run`]).
-    cycle_kinds: u8,
+    pub(super) cycle_kinds: u8,
+    /// `client_clock: Wall`: at wake, what came due while asleep happens at once.
+    pub(super) wall_clock: bool,
+    pub(super) tab_sync: bool,
 }
 
 impl Params {
@@ -139,13 +144,15 @@ impl Params {
                 Warn::Pending
             },
             cycle_kinds,
+            wall_clock: policy.client_clock == ClientClock::Wall,
+            tab_sync: policy.tab_sync,
         }
     }
 }
 
 /// Kinds of server request, for the refresh rule and the no-session rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Req {
+pub(super) enum Req {
     View,
     Request,
     Submit,
@@ -155,7 +162,7 @@ enum Req {
 
 /// How a server request met the session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reach {
+pub(super) enum Reach {
     /// A live session (possibly refreshed).
     Live,
     /// No live session; remember-me restored one silently.
@@ -167,33 +174,49 @@ enum Reach {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Session {
-    identity: u32,
-    login_at: u64,
-    refreshed_at: u64,
-    csrf_written: bool,
+pub(super) struct Session {
+    pub(super) identity: u32,
+    pub(super) login_at: u64,
+    pub(super) refreshed_at: u64,
+    pub(super) csrf_written: bool,
 }
 
 /// How the previous session ended, kept until the next login decides on a logout.
 #[derive(Clone, Copy, Debug)]
-struct Ended {
-    at: u64,
+pub(super) struct Ended {
+    pub(super) at: u64,
     /// The user's last present event before `at` (`NEVER`: none).
-    last_present: u64,
+    pub(super) last_present: u64,
     /// An expiry not yet met by the user (nor forgiven by a browser close).
-    logout_pending: bool,
+    pub(super) logout_pending: bool,
 }
 
 /// Unsaved edits on a page (or in a preserved draft).
 #[derive(Clone, Copy, Debug, Default)]
-struct Edits {
-    count: u32,
-    first: u64,
-    last: u64,
+pub(super) struct Edits {
+    pub(super) count: u32,
+    pub(super) first: u64,
+    pub(super) last: u64,
+    /// The typing time: each gap between two edits, up to `away_after`.
+    pub(super) typing: u64,
+}
+
+impl Edits {
+    /// One more edit at `t` (edits come in time order).
+    #[inline]
+    pub(super) fn add(&mut self, t: u64, away: u64) {
+        if self.count == 0 {
+            self.first = t;
+        } else {
+            self.typing += (t - self.last).min(away);
+        }
+        self.count += 1;
+        self.last = t;
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Warn {
+pub(super) enum Warn {
     /// No warning configured, or no page.
     Off,
     /// This cycle's warning is still to come.
@@ -226,6 +249,7 @@ const CLOSED: Page = Page {
         count: 0,
         first: 0,
         last: 0,
+        typing: 0,
     },
     last_reset: 0,
     warn: Warn::Off,
@@ -234,19 +258,19 @@ const CLOSED: Page = Page {
 
 /// One user's state under one policy.
 pub struct UserSim<'a, S: Sink> {
-    p: &'a Params,
+    pub(super) p: &'a Params,
     pub metrics: Metrics,
-    sink: &'a mut S,
-    session: Option<Session>,
+    pub(super) sink: &'a mut S,
+    pub(super) session: Option<Session>,
     /// The live session's deadline (`NEVER` without a session or a limit),
     /// kept in step with `session`.
     deadline: u64,
-    ended: Option<Ended>,
+    pub(super) ended: Option<Ended>,
     next_identity: u32,
     /// The last explicit login, while its remember-me cookie stands (`NEVER`: none).
-    remembered_login: u64,
+    pub(super) remembered_login: u64,
     /// The user's last present event (`NEVER`: none yet).
-    last_present: u64,
+    pub(super) last_present: u64,
     page: Page,
     /// The open page's next happening (`NEVER` for none), kept in step with `page`.
     next_at: u64,
@@ -259,23 +283,22 @@ pub struct UserSim<'a, S: Sink> {
 /// Replays one user's events and returns their metrics. The sink sees every
 /// outcome, dated (session ends are reported when noticed, dated when they happened).
 pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
-    let mut sim = UserSim {
-        p: params,
-        metrics: Metrics::default(),
-        sink,
-        session: None,
-        deadline: NEVER,
-        ended: None,
-        next_identity: 0,
-        remembered_login: NEVER,
-        last_present: NEVER,
-        page: CLOSED,
-        next_at: NEVER,
-        draft: None,
-        quiet: false,
-    };
     // Events at or after the horizon are dropped.
-    let mut rest = &events[..events.partition_point(|e| e.time() < params.horizon)];
+    let events = &events[..events.partition_point(|e| e.time() < params.horizon)];
+    // Tabs and sleep take the general engine; one tab without sleep (most
+    // users, and every revision-1 trace) the fast one below. A branch-free
+    // scan: about one instruction an event.
+    let needs_tabs = events.iter().fold(false, |any, e| any | e.needs_tabs());
+    if needs_tabs {
+        return super::tabs::simulate_tabs(params, events, sink);
+    }
+    simulate_one_tab(params, events, sink)
+}
+
+/// [`simulate_user`] for a user with one tab (tab 0) whose device never sleeps.
+pub fn simulate_one_tab<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
+    let mut sim = UserSim::new(params, sink);
+    let mut rest = events;
     loop {
         rest = &rest[sim.quiet_run(rest)..];
         let Some((e, later)) = rest.split_first() else {
@@ -307,7 +330,26 @@ pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
     sim.metrics
 }
 
-impl<S: Sink> UserSim<'_, S> {
+impl<'a, S: Sink> UserSim<'a, S> {
+    /// A user who has done nothing yet.
+    pub(super) fn new(p: &'a Params, sink: &'a mut S) -> Self {
+        UserSim {
+            p,
+            metrics: Metrics::default(),
+            sink,
+            session: None,
+            deadline: NEVER,
+            ended: None,
+            next_identity: 0,
+            remembered_login: NEVER,
+            last_present: NEVER,
+            page: CLOSED,
+            next_at: NEVER,
+            draft: None,
+            quiet: false,
+        }
+    }
+
     // ----- time -------------------------------------------------------------
 
     /// Processes every page happening at or before `limit`, then the session expiry.
@@ -373,7 +415,7 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// Ends the session at its deadline if that is at or before `t`.
     #[inline]
-    fn settle(&mut self, t: u64) {
+    pub(super) fn settle(&mut self, t: u64) {
         if self.deadline <= t {
             self.end_session(self.deadline, EndReason::Expired);
         }
@@ -387,7 +429,7 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     /// Moves the live session's idle deadline forward to count from `t`.
-    fn refresh_session(&mut self, t: u64) {
+    pub(super) fn refresh_session(&mut self, t: u64) {
         if let Some(session) = self.session.as_mut() {
             session.refreshed_at = t;
             let s = *session;
@@ -494,7 +536,10 @@ impl<S: Sink> UserSim<'_, S> {
         let page = &mut self.page;
         let mut last_cycle = NEVER;
         let mut last_view = None;
-        let (mut inputs, mut first_input, mut last_input) = (0u32, 0, 0);
+        let (mut inputs, mut first_input, mut last_input) = (0u32, 0u64, 0u64);
+        // Typing between the run's inputs: walking back, each input adds its
+        // gap to the input after it.
+        let mut typing = 0;
         for e in run.iter().rev() {
             let (t, kind) = (e.time(), e.kind_code());
             let cycles = p.cycle_kinds >> kind & 1 != 0;
@@ -504,6 +549,9 @@ impl<S: Sink> UserSim<'_, S> {
                 break;
             }
             let is_input = kind == INPUT;
+            let gap = first_input.wrapping_sub(t).min(p.away);
+            let gap = pick(is_input & (inputs > 0), gap, 0);
+            typing += gap;
             last_input = pick(is_input & (inputs == 0), t, last_input);
             first_input = pick(is_input, t, first_input);
             inputs += u32::from(is_input);
@@ -521,9 +569,12 @@ impl<S: Sink> UserSim<'_, S> {
             let edits = &mut page.edits;
             if edits.count == 0 {
                 edits.first = first_input;
+            } else {
+                edits.typing += (first_input - edits.last).min(p.away);
             }
             edits.count += inputs;
             edits.last = last_input;
+            edits.typing += typing;
         }
     }
 
@@ -548,16 +599,13 @@ impl<S: Sink> UserSim<'_, S> {
             EventKind::Request => self.request(t),
             EventKind::Submit => self.submit(t),
             EventKind::Input => {
-                let e = &mut self.page.edits;
-                if e.count == 0 {
-                    e.first = t;
-                }
-                e.count += 1;
-                e.last = t;
+                self.page.edits.add(t, self.p.away);
                 self.client_activity(t);
             }
             EventKind::Activity => self.client_activity(t),
-            EventKind::Close => {}
+            // Closes are handled above; sleep and wake never reach this
+            // engine (see `simulate_user`).
+            EventKind::Close | EventKind::Sleep | EventKind::Wake => {}
         }
         if self.page.keepalive_due == NEVER && self.p.keepalive != NEVER {
             self.schedule_keepalive(t);
@@ -566,7 +614,7 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// Adds the away time since the previous present event to `unattended_ms`.
     #[inline]
-    fn note_presence(&mut self, t: u64) {
+    pub(super) fn note_presence(&mut self, t: u64) {
         if let Some(s) = self.session {
             let away_from = self
                 .last_present
@@ -693,7 +741,7 @@ impl<S: Sink> UserSim<'_, S> {
 
     /// A request reaching the server at `t` (the session is already settled at `t`).
     #[inline(always)]
-    fn server(&mut self, t: u64, req: Req) -> Reach {
+    pub(super) fn server(&mut self, t: u64, req: Req) -> Reach {
         if let Some(session) = self.session.as_mut() {
             let modifies = matches!(req, Req::Submit | Req::Extend);
             let gap = if modifies && self.p.refresh == Refresh::OnModify {
@@ -751,7 +799,7 @@ impl<S: Sink> UserSim<'_, S> {
         self.next_identity += 1;
     }
 
-    fn end_session(&mut self, at: u64, reason: EndReason) {
+    pub(super) fn end_session(&mut self, at: u64, reason: EndReason) {
         let Some(s) = self.session.take() else { return };
         self.deadline = NEVER;
         let away_from = self
@@ -775,7 +823,7 @@ impl<S: Sink> UserSim<'_, S> {
     }
 
     /// A logout the user meets at `met`, for a session that ended at `end`.
-    fn count_logout(&mut self, met: u64, end: u64, last_present: u64) {
+    pub(super) fn count_logout(&mut self, met: u64, end: u64, last_present: u64) {
         let while_present = last_present != NEVER && end.saturating_sub(last_present) < self.p.away;
         self.metrics.logouts += 1;
         if while_present {
@@ -847,17 +895,24 @@ impl<S: Sink> UserSim<'_, S> {
         if self.p.preserve_drafts {
             self.draft = Some(edits);
         } else {
-            let span = edits.last - edits.first;
-            self.metrics.lost_inputs += u64::from(edits.count);
-            self.metrics.lost_edit_ms += span;
-            self.sink.note(
-                t,
-                Outcome::LostEdits {
-                    inputs: edits.count,
-                    edit_ms: span,
-                },
-            );
+            self.lose(t, edits);
         }
+    }
+
+    /// Counts edits the session tore down as lost.
+    pub(super) fn lose(&mut self, t: u64, edits: Edits) {
+        let span = edits.last - edits.first;
+        self.metrics.lost_inputs += u64::from(edits.count);
+        self.metrics.lost_edit_ms += span;
+        self.metrics.lost_typing_ms += edits.typing;
+        self.sink.note(
+            t,
+            Outcome::LostEdits {
+                inputs: edits.count,
+                edit_ms: span,
+                typing_ms: edits.typing,
+            },
+        );
     }
 
     /// The client deadline was reached with `on_expiry: Redirect`.
@@ -921,6 +976,13 @@ impl<S: Sink> UserSim<'_, S> {
             return;
         }
         self.advance_to(horizon - 1);
+        self.finish_session();
+    }
+
+    /// At the horizon: the session still alive ends (at its deadline, if that
+    /// is the horizon itself).
+    pub(super) fn finish_session(&mut self) {
+        let horizon = self.p.horizon;
         if self.session.is_some() {
             let deadline = self.deadline;
             if deadline <= horizon {

@@ -332,6 +332,10 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
     Ok(builder.finish())
 }
 
+/// Mixed into a user's seed for their second stream (tabs and device), so
+/// that those draws leave the day's events where they were.
+const HABITS_STREAM: u64 = 0x7461_6273_2d6c_6964; // "tabs-lid"
+
 /// Users `range` (overall numbers), or `None` once the trace has grown past
 /// the event limit.
 fn generate_users(
@@ -350,8 +354,13 @@ fn generate_users(
             Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
         let before = batch.events.len();
         let room = max_events().saturating_sub(produced.load(Ordering::Relaxed));
+        let seed = user_seed(scenario.seed, group.name(), index);
+        let mut habits = schedule::Habits::new(
+            plan,
+            Xoshiro256PlusPlus::seed_from_u64(seed ^ HABITS_STREAM),
+        );
         let mut writer = schedule::Writer::new(&mut batch.events, scenario.horizon.0, room);
-        schedule::user_events(plan, &mut rng, &mut writer, &mut breaks).ok()?;
+        schedule::user_events(plan, &mut rng, &mut habits, &mut writer, &mut breaks).ok()?;
         let made = batch.events.len() - before;
         if produced.fetch_add(made, Ordering::Relaxed) + made > max_events() {
             return None;

@@ -61,6 +61,87 @@ pub struct Profile {
     pub breaks: Vec<Break>,
     #[serde(default)]
     pub end_of_day: EndOfDay,
+    /// How many tabs of the app the user keeps, and when they open another.
+    #[serde(default)]
+    pub tabs: Tabs,
+    /// Whether the user's computer is a laptop whose lid closes (it sleeps).
+    #[serde(default)]
+    pub device: Device,
+}
+
+/// Tabs of the app (SPEC revision 2). No study measures tabs of one app
+/// (Firefox Test Pilot: 3.9-4.5 open tabs on average across all sites, a mean
+/// maximum of about 11), so the defaults are assumptions; docs/generate.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tabs {
+    /// The most tabs of the app open at once (1: one tab, as before revision 2).
+    #[serde(default = "max_tabs")]
+    pub max: u8,
+    /// Chance that a task opens in a new tab (a record looked up beside a form).
+    #[serde(default = "new_tab")]
+    pub new_tab: Real,
+    /// Chance that a task goes back to another open tab instead.
+    #[serde(default = "switch_back")]
+    pub switch_back: Real,
+    /// Chance that a finished task's tab is closed (when another stays open).
+    #[serde(default = "close_when_done")]
+    pub close_when_done: Real,
+}
+
+fn max_tabs() -> u8 {
+    3
+}
+fn new_tab() -> Real {
+    Real(0.25)
+}
+fn switch_back() -> Real {
+    Real(0.2)
+}
+fn close_when_done() -> Real {
+    Real(0.5)
+}
+
+impl Default for Tabs {
+    fn default() -> Self {
+        Tabs {
+            max: max_tabs(),
+            new_tab: new_tab(),
+            switch_back: switch_back(),
+            close_when_done: close_when_done(),
+        }
+    }
+}
+
+/// The user's computer. A laptop's lid closes over breaks of at least
+/// `sleep_after` (lunch, meetings) and at night, instead of the browser
+/// being quit; other computers stay awake and follow `end_of_day`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// Share of the profile's users on laptops that sleep.
+    #[serde(default = "laptops")]
+    pub laptops: Real,
+    /// A break this long or longer puts a laptop to sleep (its lid closed, or
+    /// the power plan's idle sleep).
+    #[serde(default = "sleep_after")]
+    pub sleep_after: Dur,
+}
+
+fn laptops() -> Real {
+    Real(0.5)
+}
+fn sleep_after() -> Dur {
+    Dur::mins(15)
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Device {
+            laptops: laptops(),
+            sleep_after: sleep_after(),
+        }
+    }
 }
 
 /// A piece of work. Each draws the gap before each of its events from `think`
@@ -177,6 +258,9 @@ pub enum Break {
         chance: Real,
     },
 }
+
+/// The most tabs of the app a generated user keeps open at once.
+pub const MAX_TABS: u8 = 64;
 
 /// The most random breaks a day may average: more is not a break but a way of working.
 pub const MAX_BREAKS_PER_DAY: f64 = 1000.0;
@@ -399,6 +483,8 @@ impl Profile {
             tasks: office_tasks(),
             breaks: office_breaks(),
             end_of_day: EndOfDay::default(),
+            tabs: Tabs::default(),
+            device: Device::default(),
         }
     }
 
@@ -434,7 +520,48 @@ impl Profile {
                 &mut out,
             );
         }
+        self.tab_and_device_problems(&mut out);
         out
+    }
+
+    fn tab_and_device_problems(&self, out: &mut Vec<(FieldPath, String)>) {
+        let tabs = |field: &'static str| vec![Seg::Field("tabs"), Seg::Field(field)];
+        if !(1..=MAX_TABS).contains(&self.tabs.max) {
+            out.push((
+                tabs("max"),
+                format!(
+                    "tabs.max must be from 1 to {MAX_TABS}, found {}",
+                    self.tabs.max
+                ),
+            ));
+        }
+        for (field, p) in [
+            ("new_tab", self.tabs.new_tab),
+            ("switch_back", self.tabs.switch_back),
+            ("close_when_done", self.tabs.close_when_done),
+        ] {
+            probability_problem(&tabs(field), p, out);
+        }
+        if self.tabs.new_tab.0 + self.tabs.switch_back.0 > 1.0 {
+            out.push((
+                tabs("switch_back"),
+                format!(
+                    "tabs.new_tab + tabs.switch_back must be at most 1 (a task opens in a new tab, goes back to another, or stays), found {} + {}",
+                    self.tabs.new_tab, self.tabs.switch_back
+                ),
+            ));
+        }
+        probability_problem(
+            &[Seg::Field("device"), Seg::Field("laptops")],
+            self.device.laptops,
+            out,
+        );
+        if self.device.sleep_after == Dur(0) {
+            out.push((
+                vec![Seg::Field("device"), Seg::Field("sleep_after")],
+                "device.sleep_after must be longer than 0".into(),
+            ));
+        }
     }
 
     fn task_problems(&self, out: &mut Vec<(FieldPath, String)>) {

@@ -8,9 +8,10 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The largest time or duration Lapse accepts: 2^60 ms (about 36 million years).
-/// Keeping every value below it means a sum of two never overflows a `u64`.
-pub const MAX_MS: u64 = 1 << 60;
+/// The largest time or duration Lapse accepts: 2^52 ms (about 142,000 years).
+/// Keeping every value below it means a sum of two never overflows a `u64`, and
+/// an event's time fits beside its tab and kind in one `u64` (see `Event`).
+pub const MAX_MS: u64 = 1 << 52;
 
 /// A duration in whole milliseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,7 +45,7 @@ pub enum DurationError {
     Syntax { text: String, reason: String },
     #[error("duration {text:?} is not a whole number of milliseconds")]
     SubMillisecond { text: String },
-    #[error("duration {text:?} is too long (the limit is about 36 million years)")]
+    #[error("duration {text:?} is too long (the limit is about 142,000 years)")]
     TooLong { text: String },
     #[error("duration {text:?} is negative: durations count forward from an instant")]
     Negative { text: String },

@@ -10,6 +10,8 @@ pub mod trace;
 
 pub use duration::Dur;
 pub use error::{Diagnostic, Diagnostics};
-pub use policy::{Csrf, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Warning};
+pub use policy::{
+    ClientClock, Csrf, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Warning,
+};
 pub use scenario::{Population, Scenario, ScenarioFile};
 pub use trace::{Event, EventKind, Trace};

@@ -67,6 +67,29 @@ pub enum OnResponse {
     Dismiss,
 }
 
+/// How the page's client timer sees the device sleeping (SPEC section 3, "Sleep").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClientClock {
+    /// A `setTimeout` timer: it pauses with the device, so after a sleep its
+    /// warning and deadline come that much later (the seed article's alert).
+    #[default]
+    Monotonic,
+    /// The timer compares the wall clock with its deadline: at wake, what came
+    /// due while asleep happens at once (react-idle-timer 5, ng-idle, Lapse's
+    /// exported script).
+    Wall,
+}
+
+impl ClientClock {
+    pub const ALL: [ClientClock; 2] = [ClientClock::Monotonic, ClientClock::Wall];
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientClock::Monotonic => "Monotonic",
+            ClientClock::Wall => "Wall",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Warning {
@@ -163,6 +186,12 @@ pub struct Policy {
     /// Unsaved work survives re-authentication.
     #[serde(default)]
     pub preserve_drafts: bool,
+    /// How the client timer sees device sleep.
+    #[serde(default)]
+    pub client_clock: ClientClock,
+    /// One client timer for all the user's tabs (shared through browser storage).
+    #[serde(default)]
+    pub tab_sync: bool,
 }
 
 fn default_idle() -> Option<Dur> {
@@ -190,6 +219,8 @@ impl Policy {
             keepalive: None,
             on_expiry: OnExpiry::Lazy,
             preserve_drafts: false,
+            client_clock: ClientClock::Monotonic,
+            tab_sync: false,
         }
     }
 

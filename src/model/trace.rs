@@ -1,9 +1,9 @@
 //! Traces: per user, a time-ordered list of events, and the canonical CSV
-//! (`user,time_ms,kind`) that carries them.
+//! (`user,time_ms,kind` or `user,time_ms,kind,tab`) that carries them.
 //!
-//! Storage is compact: every event is one `u64` (time in the high bits, kind in
-//! the low three), users' events lie back to back in one array. A loaded trace
-//! costs 8 bytes an event plus the user names.
+//! Storage is compact: every event is one `u64` (time in the high bits, then
+//! the tab's eight bits, kind in the low three), users' events lie back to back
+//! in one array. A loaded trace costs 8 bytes an event plus the user names.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -25,16 +25,22 @@ pub enum EventKind {
     Input = 3,
     Activity = 4,
     Close = 5,
+    /// The device suspends (lid closed): no page script runs until `Wake`.
+    Sleep = 6,
+    /// The device resumes.
+    Wake = 7,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::View,
         EventKind::Request,
         EventKind::Submit,
         EventKind::Input,
         EventKind::Activity,
         EventKind::Close,
+        EventKind::Sleep,
+        EventKind::Wake,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +51,8 @@ impl EventKind {
             EventKind::Input => "input",
             EventKind::Activity => "activity",
             EventKind::Close => "close",
+            EventKind::Sleep => "sleep",
+            EventKind::Wake => "wake",
         }
     }
 
@@ -60,26 +68,22 @@ impl EventKind {
         )
     }
 
-    /// Whether the user is at the keyboard when it happens (all but `close`).
+    /// Whether the user is at the keyboard when it happens (all but `close`,
+    /// `sleep` and `wake`).
     pub fn is_present(self) -> bool {
-        self != EventKind::Close
+        !matches!(self, EventKind::Close | EventKind::Sleep | EventKind::Wake)
     }
 
-    /// The kind stored in an event's low 3 bits (6 and 7 are never written).
+    /// Whether it acts on the device rather than on a tab's page.
+    pub fn is_device(self) -> bool {
+        matches!(self, EventKind::Sleep | EventKind::Wake)
+    }
+
+    /// The kind stored in an event's low 3 bits.
     /// A table, not a match: this runs once per event in the engine's loop.
     #[inline]
     fn from_bits(bits: u64) -> EventKind {
-        const KINDS: [EventKind; 8] = [
-            EventKind::View,
-            EventKind::Request,
-            EventKind::Submit,
-            EventKind::Input,
-            EventKind::Activity,
-            EventKind::Close,
-            EventKind::Close,
-            EventKind::Close,
-        ];
-        KINDS[(bits & 7) as usize]
+        EventKind::ALL[(bits & 7) as usize]
     }
 }
 
@@ -89,19 +93,41 @@ impl fmt::Display for EventKind {
     }
 }
 
-/// One event packed into a `u64`: `time_ms << 3 | kind`.
+/// One event packed into a `u64`: `time_ms << 11 | tab << 3 | kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Event(u64);
 
+/// Bits of a packed event below its time: the tab and the kind.
+const TIME_SHIFT: u32 = 11;
+/// The bits that make an event something the single-tab engine cannot replay:
+/// any tab but 0, and the kinds `sleep` (110) and `wake` (111).
+const TAB_BITS: u64 = 0xff << 3;
+
 impl Event {
-    /// `time_ms` must be at most [`MAX_MS`].
+    /// An event in tab 0. `time_ms` must be at most [`MAX_MS`].
     pub fn new(time_ms: u64, kind: EventKind) -> Self {
+        Event::with_tab(time_ms, kind, 0)
+    }
+    /// An event in tab `tab` (ignored, and stored as 0, for `sleep` and `wake`).
+    pub fn with_tab(time_ms: u64, kind: EventKind, tab: u8) -> Self {
         debug_assert!(time_ms <= MAX_MS);
-        Event(time_ms << 3 | kind as u64)
+        let tab = if kind.is_device() { 0 } else { u64::from(tab) };
+        Event(time_ms << TIME_SHIFT | tab << 3 | kind as u64)
     }
     #[inline]
     pub fn time(self) -> u64 {
-        self.0 >> 3
+        self.0 >> TIME_SHIFT
+    }
+    /// The browser tab the event happens in (0 for `sleep` and `wake`).
+    #[inline]
+    pub fn tab(self) -> u8 {
+        (self.0 >> 3) as u8
+    }
+    /// Whether only the multi-tab engine can replay it: a tab other than 0, or
+    /// a `sleep` or `wake`. Branch-free, for a scan of a whole trace.
+    #[inline]
+    pub(crate) fn needs_tabs(self) -> bool {
+        (self.0 & TAB_BITS != 0) | (self.0 & 6 == 6)
     }
     #[inline]
     pub fn kind(self) -> EventKind {
@@ -181,14 +207,25 @@ impl Trace {
         read_csv(std::io::BufReader::new(file), path)
     }
 
-    /// Writes the canonical CSV, users in trace order, each in time order.
+    /// Whether any event is in a tab other than 0.
+    pub fn has_tabs(&self) -> bool {
+        self.events.iter().any(|e| e.tab() != 0)
+    }
+
+    /// Writes the canonical CSV, users in trace order, each in time order; the
+    /// `tab` column only when some event is in a tab other than 0.
     pub fn write_csv(&self, writer: impl Write) -> std::io::Result<()> {
         let mut out = std::io::BufWriter::new(writer);
-        writeln!(out, "user,time_ms,kind")?;
+        let tabs = self.has_tabs();
+        writeln!(out, "user,time_ms,kind{}", if tabs { ",tab" } else { "" })?;
         for (name, events) in self.users() {
             let name = csv_field(name);
             for e in events {
-                writeln!(out, "{name},{},{}", e.time(), e.kind())?;
+                if tabs {
+                    writeln!(out, "{name},{},{},{}", e.time(), e.kind(), e.tab())?;
+                } else {
+                    writeln!(out, "{name},{},{}", e.time(), e.kind())?;
+                }
             }
         }
         out.flush()
@@ -246,6 +283,8 @@ impl TraceBuilder {
 }
 
 const HEADER: [&str; 3] = ["user", "time_ms", "kind"];
+const HEADER_WITH_TAB: [&str; 4] = ["user", "time_ms", "kind", "tab"];
+const EXPECTED_HEADER: &str = "`user,time_ms,kind` or `user,time_ms,kind,tab`";
 
 fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
     let mut csv = csv::ReaderBuilder::new()
@@ -273,7 +312,7 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
     if !read(&mut csv, &mut record)? {
         return Err(Diagnostic::in_file(
             source,
-            "empty file: expected the header `user,time_ms,kind`",
+            format!("empty file: expected the header {EXPECTED_HEADER}"),
         )
         .at(1, Some(1))
         .into());
@@ -282,7 +321,8 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
         .iter()
         .map(|f| String::from_utf8_lossy(f).trim().to_string())
         .collect();
-    if header != HEADER {
+    let with_tab = header == HEADER_WITH_TAB;
+    if header != HEADER && !with_tab {
         let mut found = header.join(",");
         if found.chars().count() > 60 {
             found = found.chars().take(57).collect::<String>() + "...";
@@ -290,7 +330,7 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
         return Err(err_at(
             1,
             Some(1),
-            format!("expected the header `user,time_ms,kind`, found `{found}`"),
+            format!("expected the header {EXPECTED_HEADER}, found `{found}`"),
         ));
     }
 
@@ -298,6 +338,17 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
     let mut names: Vec<String> = Vec::new();
     let mut owners: Vec<u32> = Vec::new();
     let mut events: Vec<Event> = Vec::new();
+    // Each event's line and kind column, for the errors only the sorted trace
+    // shows (sleep and wake). Saturating: a file of 4 billion lines is refused
+    // long before by the limits.
+    let mut places: Vec<(u32, u32)> = Vec::new();
+    let mut device_events = false;
+    let fields = if with_tab { 4 } else { 3 };
+    let expected_fields = if with_tab {
+        "4 (user,time_ms,kind,tab)"
+    } else {
+        "3 (user,time_ms,kind)"
+    };
 
     let max_line = super::limits::limits().max_line_bytes;
     while read(&mut csv, &mut record)? {
@@ -320,19 +371,16 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
             let before: usize = (0..field).map(|i| record[i].len() + 1).sum();
             Some(before + 1)
         };
-        if record.len() != 3 {
-            let what = if record.len() < 3 {
+        if record.len() != fields {
+            let what = if record.len() < fields {
                 "missing field"
             } else {
                 "too many fields"
             };
             return Err(err_at(
                 line,
-                column(record.len().min(3) - 1),
-                format!(
-                    "{what}: expected 3 (user,time_ms,kind), found {}",
-                    record.len()
-                ),
+                column(record.len().min(fields) - 1),
+                format!("{what}: expected {expected_fields}, found {}", record.len()),
             ));
         }
         let text = |i: usize| -> Result<&str, Diagnostics> {
@@ -351,10 +399,16 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
                 line,
                 column(2),
                 format!(
-                    "unknown event kind {kind_text:?} (expected view, request, submit, input, activity or close)"
+                    "unknown event kind {kind_text:?} (expected view, request, submit, input, activity, close, sleep or wake)"
                 ),
             )
         })?;
+        let tab = if with_tab {
+            parse_tab(text(3)?).map_err(|msg| err_at(line, column(3), msg))?
+        } else {
+            0
+        };
+        device_events |= kind.is_device();
         let owner = match index.get(user) {
             Some(&u) => u,
             None => {
@@ -366,10 +420,85 @@ fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
             }
         };
         owners.push(owner);
-        events.push(Event::new(time, kind));
+        events.push(Event::with_tab(time, kind, tab));
+        let saturate = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        places.push((saturate(line as usize), saturate(column(2).unwrap_or(1))));
     }
     drop(index);
-    Ok(group_by_user(names, &owners, &events))
+    let trace = group_by_user(names, &owners, &events);
+    if device_events {
+        check_sleep(&trace, &owners, &events).map_err(|(at, msg)| {
+            let (line, column) = places[at];
+            err_at(u64::from(line), Some(column as usize), msg)
+        })?;
+    }
+    Ok(trace)
+}
+
+fn parse_tab(text: &str) -> Result<u8, String> {
+    if text.is_empty() {
+        return Err("missing tab".into());
+    }
+    let number: u64 = text
+        .parse()
+        .map_err(|_| format!("tab {text:?} is not a whole number from 0 to 255"))?;
+    u8::try_from(number).map_err(|_| format!("tab {number} is out of range (0 to 255)"))
+}
+
+/// Each user's sleeps and wakes alternate, starting with a sleep, and nothing
+/// else happens between a sleep and its wake (SPEC section 2). Returns the
+/// file-order index of the first offending event in the file, with its message.
+fn check_sleep(
+    trace: &Trace,
+    owners: &[u32],
+    file_events: &[Event],
+) -> Result<(), (usize, String)> {
+    let mut first: Option<(usize, String)> = None;
+    for user in 0..trace.num_users() {
+        let Some((k, msg)) = first_sleep_error(trace.user_events(user)) else {
+            continue;
+        };
+        // The k-th event in time order is, by the stable sort, the k-th of the
+        // user's lines sorted stably by time.
+        let mut mine: Vec<usize> = (0..owners.len())
+            .filter(|&i| owners[i] as usize == user)
+            .collect();
+        mine.sort_by_key(|&i| file_events[i].time());
+        let at = mine[k];
+        if first.as_ref().is_none_or(|(i, _)| at < *i) {
+            first = Some((at, format!("user {:?}: {msg}", trace.user_name(user))));
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
+/// The first event (by its index in `events`) that breaks the sleep rules.
+pub fn first_sleep_error(events: &[Event]) -> Option<(usize, String)> {
+    let mut asleep_since: Option<u64> = None;
+    for (k, e) in events.iter().enumerate() {
+        let msg = match (e.kind(), asleep_since) {
+            (EventKind::Sleep, None) => {
+                asleep_since = Some(e.time());
+                continue;
+            }
+            (EventKind::Wake, Some(_)) => {
+                asleep_since = None;
+                continue;
+            }
+            (EventKind::Wake, None) => {
+                "`wake` while the device is awake (a wake needs a `sleep` before it)".to_string()
+            }
+            (_, None) => continue,
+            (EventKind::Sleep, Some(since)) => format!(
+                "`sleep` while the device is asleep (since the `sleep` at {since} ms; a wake must come first)"
+            ),
+            (kind, Some(since)) => format!(
+                "`{kind}` while the device is asleep (from the `sleep` at {since} ms to the next `wake` nothing else can happen)"
+            ),
+        };
+        return Some((k, msg));
+    }
+    None
 }
 
 fn parse_time(text: &str) -> Result<u64, String> {
@@ -451,7 +580,7 @@ mod tests {
         let e = parse("user,time_ms,kind\na,1,view\na,2,clik\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "t.csv:3:5: unknown event kind \"clik\" (expected view, request, submit, input, activity or close)"
+            "t.csv:3:5: unknown event kind \"clik\" (expected view, request, submit, input, activity, close, sleep or wake)"
         );
         let e = parse("user,time_ms,kind\na,-4,view\n").unwrap_err();
         assert!(e.to_string().starts_with("t.csv:2:3: negative time"), "{e}");
@@ -469,6 +598,81 @@ mod tests {
         assert!(
             e.to_string().starts_with("t.csv:1:1: expected the header"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn reads_tabs_and_sleep() {
+        let t = parse("user,time_ms,kind,tab\na,1,view,0\na,2,view,3\na,3,sleep,0\na,9,wake,0\na,10,input,255\n")
+            .expect("valid");
+        let a: Vec<_> = t
+            .user_events(0)
+            .iter()
+            .map(|e| (e.time(), e.kind(), e.tab()))
+            .collect();
+        assert_eq!(
+            a,
+            [
+                (1, EventKind::View, 0),
+                (2, EventKind::View, 3),
+                (3, EventKind::Sleep, 0),
+                (9, EventKind::Wake, 0),
+                (10, EventKind::Input, 255)
+            ]
+        );
+        // A trace may end asleep.
+        parse("user,time_ms,kind\na,1,view\na,3,sleep\n").expect("ends asleep");
+    }
+
+    #[test]
+    fn names_line_and_column_of_tab_and_sleep_errors() {
+        let err = |text: &str| parse(text).unwrap_err().to_string();
+        assert_eq!(
+            err("user,time_ms,kind,tab\na,1,view,256\n"),
+            "t.csv:2:10: tab 256 is out of range (0 to 255)"
+        );
+        assert_eq!(
+            err("user,time_ms,kind,tab\na,1,view,x\n"),
+            "t.csv:2:10: tab \"x\" is not a whole number from 0 to 255"
+        );
+        assert_eq!(
+            err("user,time_ms,kind,tab\na,1,view\n"),
+            "t.csv:2:5: missing field: expected 4 (user,time_ms,kind,tab), found 3"
+        );
+        assert_eq!(
+            err("user,time_ms,kind\na,1,view\nb,2,view\nab,5,wake\n"),
+            "t.csv:4:6: user \"ab\": `wake` while the device is awake (a wake needs a `sleep` before it)"
+        );
+        // Sorted by time within the user: the input at 4 falls in the sleep
+        // 3..9 although its line comes after the wake's.
+        assert_eq!(
+            err("user,time_ms,kind\na,3,sleep\na,9,wake\na,4,input\n"),
+            "t.csv:4:5: user \"a\": `input` while the device is asleep (from the `sleep` at 3 ms to the next `wake` nothing else can happen)"
+        );
+        assert_eq!(
+            err("user,time_ms,kind\na,3,sleep\na,5,sleep\n"),
+            "t.csv:3:5: user \"a\": `sleep` while the device is asleep (since the `sleep` at 3 ms; a wake must come first)"
+        );
+        // The first bad line in the file wins, whichever user it belongs to.
+        assert!(
+            err("user,time_ms,kind\nb,1,sleep\nb,2,view\na,0,wake\n")
+                .starts_with("t.csv:3:5: user \"b\""),
+        );
+    }
+
+    #[test]
+    fn writes_the_tab_column_only_when_needed() {
+        let text = "user,time_ms,kind,tab\na,1,view,0\na,2,input,2\na,3,sleep,0\n";
+        let t = parse(text).expect("valid");
+        let mut out = Vec::new();
+        t.write_csv(&mut out).expect("write");
+        assert_eq!(String::from_utf8(out).expect("utf8"), text);
+        let t = parse("user,time_ms,kind,tab\na,1,view,0\n").expect("valid");
+        let mut out = Vec::new();
+        t.write_csv(&mut out).expect("write");
+        assert_eq!(
+            String::from_utf8(out).expect("utf8"),
+            "user,time_ms,kind\na,1,view\n"
         );
     }
 

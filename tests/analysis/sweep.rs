@@ -172,12 +172,12 @@ fn the_csv_has_a_row_a_step_and_marks_skipped_ones() {
     assert!(lines[0].starts_with("param,value,value_ms,logins,logouts,"));
     assert!(lines[0].ends_with(",peak_live_sessions,skipped"));
     assert!(lines[1].starts_with("warning.lead,10m,600000,"));
-    assert_eq!(lines[1].split(',').count(), 23);
+    assert_eq!(lines[1].split(',').count(), 24);
     assert_eq!(
         lines[3],
         format!(
             "warning.lead,30m,1800000,{}\"warning.lead (30m) must be less than idle_timeout (30m)\"",
-            ",".repeat(19)
+            ",".repeat(20)
         )
     );
 }

@@ -52,6 +52,19 @@ pub fn one_user(events: Vec<Event>) -> Trace {
     Trace::from_users([("u".to_string(), events)])
 }
 
+/// Events given as (minutes, kind, tab).
+pub fn events_tab_min(events: &[(u64, &str, u8)]) -> Vec<Event> {
+    events
+        .iter()
+        .map(|&(m, k, tab)| Event::with_tab(m * MIN, kind(k), tab))
+        .collect()
+}
+
+/// Metrics of one user, events in minutes and tabs, under the SPEC's example setting.
+pub fn run_tabs_min(policy_ron: &str, events: &[(u64, &str, u8)]) -> Metrics {
+    run_with(&policy(policy_ron), events_tab_min(events), &cfg())
+}
+
 /// Metrics of one user, events in minutes, under the SPEC's example setting.
 pub fn run_min(policy_ron: &str, events: &[(u64, &str)]) -> Metrics {
     run_with(&policy(policy_ron), events_min(events), &cfg())
@@ -97,6 +110,7 @@ fn metrics_from_json(v: &serde_json::Value) -> Metrics {
         drafts_restored: get("drafts_restored"),
         lost_inputs: get("lost_inputs"),
         lost_edit_ms: get("lost_edit_ms"),
+        lost_typing_ms: get("lost_typing_ms"),
         unattended_ms: get("unattended_ms"),
         max_session_ms: get("max_session_ms"),
         peak_live_sessions: get("peak_live_sessions"),

@@ -16,7 +16,7 @@ fn an_empty_trace() {
     let dir = folder(&[("s.ron", text.as_bytes()), ("e.csv", b"")]);
     assert_refused(
         &lapse(&["run", "s.ron", "--trace", "e.csv"], dir.path()),
-        "error: e.csv:1:1: empty file: expected the header `user,time_ms,kind`",
+        "error: e.csv:1:1: empty file: expected the header `user,time_ms,kind` or `user,time_ms,kind,tab`",
     );
 }
 

@@ -9,7 +9,7 @@ fn durations_past_the_limit() {
         assert_refused(
             &lapse(&["validate", "s.ron"], dir.path()),
             &format!(
-                "error: s.ron:1:{col}: duration \"{text}\" is too long (the limit is about 36 million years)"
+                "error: s.ron:1:{col}: duration \"{text}\" is too long (the limit is about 142,000 years)"
             ),
         );
     }
@@ -17,17 +17,18 @@ fn durations_past_the_limit() {
 
 #[test]
 fn the_longest_durations_do_not_overflow_the_engine() {
-    // Every limit at about 36 million years, a trace at the far end of time.
-    let policy = r#"Policy(name: "A", idle_timeout: "1000000years", absolute_timeout: "1000000years", remember_me: "1000000years", keepalive: Keepalive(interval: "1000000years"), csrf: Csrf(time_limit: "1000000years"), warning: Warning(lead: "999999years"), on_expiry: Redirect)"#;
-    let text = scenario_with("10000000years", policy).replace(
-        r#"horizon: "10000000years","#,
-        r#"horizon: "10000000years", bucket: "100000years","#,
+    // Every limit at about 10 000 years, a trace at the far end of time
+    // (the limit is 2^52 ms, about 142 700 years).
+    let policy = r#"Policy(name: "A", idle_timeout: "10000years", absolute_timeout: "10000years", remember_me: "10000years", keepalive: Keepalive(interval: "10000years"), csrf: Csrf(time_limit: "10000years"), warning: Warning(lead: "9999years"), on_expiry: Redirect)"#;
+    let text = scenario_with("100000years", policy).replace(
+        r#"horizon: "100000years","#,
+        r#"horizon: "100000years", bucket: "1000years","#,
     );
     let dir = folder(&[
         ("s.ron", text.as_bytes()),
         (
             "far.csv",
-            b"user,time_ms,kind\nu,0,view\nu,315000000000000000,submit\n",
+            b"user,time_ms,kind\nu,0,view\nu,3150000000000000,submit\n",
         ),
     ]);
     let run = lapse(
@@ -35,16 +36,17 @@ fn the_longest_durations_do_not_overflow_the_engine() {
         dir.path(),
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    // Worked by hand (1y = 31 557 600 000 ms, I = 1 000 000 y):
+    // Worked by hand (1y = 31 557 600 000 ms, I = 10 000 y = 315 576e9 ms):
     // the view at 0 logs in (deadline I); the warning shows at 1y; at I it is
     // missed, the session expires and the page redirects (logout, not while
-    // present, remember-me cleared). The submit at 315e15 opens a page: a
-    // login, the submit saved. Its warning shows at 315e15 + 1y; the horizon
-    // (10 000 000 y = 315.576e15) ends the session after 576e12 ms.
-    // Unattended: (I - 5m) + (576e12 - 5m).
+    // present, remember-me cleared; the keepalive tick at I comes after the
+    // redirect closed the page). The submit at 3150e12 opens a page: a
+    // login, the submit saved. Its warning shows at 3150e12 + 1y; the horizon
+    // (100 000 y = 3155.76e12) ends the session after 5.76e12 ms.
+    // Unattended: (I - 5m) + (5.76e12 - 5m).
     let row = run.stdout.lines().nth(1).expect("a row");
     assert_eq!(
         row,
-        "A,2,1,0,0,2,0,1,0,0,1,1,0,0,0,0,0,32133599999400000,31557600000000000,1"
+        "A,2,1,0,0,2,0,1,0,0,1,1,0,0,0,0,0,0,321335999400000,315576000000000,1"
     );
 }

@@ -12,6 +12,6 @@ fn a_trace_path_pointing_at_its_own_scenario() {
     // Given as --trace, it is read as a CSV and refused at its first line.
     assert_refused(
         &lapse(&["run", "s.ron", "--trace", "s.ron"], dir.path()),
-        "error: s.ron:1:1: expected the header `user,time_ms,kind`, found `Scenario(name: \"h\",horizon: \"1d\",population: Trace(path: ...`",
+        "error: s.ron:1:1: expected the header `user,time_ms,kind` or `user,time_ms,kind,tab`, found `Scenario(name: \"h\",horizon: \"1d\",population: Trace(path: ...`",
     );
 }

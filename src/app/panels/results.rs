@@ -37,7 +37,7 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
                 n(m.lost_submits, "submit", "submits"),
                 n(m.lost_inputs, "edit", "edits"),
                 users(people.lost_work),
-                rough(m.lost_edit_ms)
+                rough(m.lost_typing_ms)
             ),
             true,
         ),
@@ -172,6 +172,7 @@ mod tests {
             lost_submits: 1,
             lost_inputs: 4,
             lost_edit_ms: 1_800_000,
+            lost_typing_ms: 900_000,
             ..Metrics::default()
         };
         let people = People {
@@ -181,7 +182,7 @@ mod tests {
         };
         assert_eq!(
             verdict("alert", &m, &people),
-            "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 30m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+            "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
         );
     }
 }

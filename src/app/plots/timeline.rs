@@ -169,7 +169,7 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
                 plural(m.lost_submits),
                 m.lost_inputs,
                 plural(m.lost_inputs),
-                rough(m.lost_edit_ms),
+                rough(m.lost_typing_ms),
                 m.warnings_shown,
                 m.warnings_missed,
             ))
@@ -193,6 +193,8 @@ fn event_style(kind: EventKind) -> (MarkerShape, Color32) {
         EventKind::Input => (MarkerShape::Circle, Color32::from_rgb(0xed, 0xc9, 0x48)),
         EventKind::Activity => (MarkerShape::Circle, Color32::from_gray(150)),
         EventKind::Close => (MarkerShape::Cross, Color32::from_gray(110)),
+        EventKind::Sleep => (MarkerShape::Down, Color32::from_rgb(0x79, 0x70, 0x6e)),
+        EventKind::Wake => (MarkerShape::Up, Color32::from_rgb(0x79, 0x70, 0x6e)),
     }
 }
 

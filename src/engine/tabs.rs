@@ -1,0 +1,598 @@
+//! One user's replay with several tabs and device sleep: SPEC revision 2.
+//!
+//! The server side (session, logins, logouts, presence) is the one-tab
+//! engine's own ([`UserSim`], whose page stays closed here); this file adds
+//! what belongs to tabs: a page per tab (edits, CSRF token, draft, keepalive
+//! ticks), client timers (one per open tab, or one shared by all tabs with
+//! `tab_sync`), and sleep, which pauses every page script.
+//!
+//! The loop is the one-tab engine's: between two trace events the pages'
+//! timed happenings are processed in time order, and at one instant in the
+//! SPEC's order (missed, redirect, shown, keepalive tick, then the user's
+//! event), tabs ascending within each step. Users with one tab and no sleep
+//! never come here (see [`super::user::simulate_user`]); the reference-engine
+//! test replays them here too, to hold the two engines to the same results.
+
+use crate::model::{Event, EventKind, Refresh};
+
+use super::metrics::Metrics;
+use super::outcome::{Outcome, Sink};
+use super::user::{Edits, NEVER, Params, Reach, Req, UserSim, Warn};
+
+/// A client timer: its cycle's start and the cycle's warning.
+#[derive(Clone, Copy, Debug)]
+struct Timer {
+    last_reset: u64,
+    warn: Warn,
+}
+
+impl Timer {
+    fn deadline(&self, p: &Params) -> u64 {
+        self.last_reset.saturating_add(p.idle)
+    }
+
+    fn warning_at(&self, p: &Params) -> u64 {
+        self.deadline(p) - p.lead
+    }
+
+    /// Its next happening: the warning, the missed warning or the redirect.
+    fn next(&self, p: &Params) -> u64 {
+        let deadline = self.deadline(p);
+        let mut next = match self.warn {
+            Warn::Pending => deadline - p.lead,
+            Warn::Shown => deadline,
+            Warn::Off | Warn::Done => NEVER,
+        };
+        if p.redirect {
+            next = next.min(deadline);
+        }
+        next
+    }
+}
+
+/// An open page in one tab.
+#[derive(Clone, Copy, Debug)]
+struct Page {
+    view_at: u64,
+    /// The session identity its CSRF token was issued under.
+    identity: u32,
+    edits: Edits,
+    /// Its own client timer (unused with `tab_sync`).
+    timer: Timer,
+    /// Keepalive ticks fall at `tick_base + k * interval` (the view, moved
+    /// later by every sleep since).
+    tick_base: u64,
+    /// The next tick that may ping (`NEVER`: none until the user is present again).
+    ping_due: u64,
+    /// The user's last present event in this tab.
+    last_present: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Tab {
+    page: Option<Page>,
+    /// Edits torn down under `preserve_drafts`, waiting for this tab's next page.
+    draft: Option<Edits>,
+}
+
+struct TabSim<'a, S: Sink> {
+    core: UserSim<'a, S>,
+    p: &'a Params,
+    tabs: Vec<Tab>,
+    /// The shared client timer (`tab_sync`), while any tab is open.
+    shared: Option<Timer>,
+    /// When the device went to sleep, while it sleeps.
+    asleep_since: Option<u64>,
+    /// The earliest page happening (`NEVER`: none), kept in step.
+    next_at: u64,
+}
+
+/// Replays one user's events (already cut at the horizon) with tabs and sleep.
+pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
+    let tab_count = events.iter().map(|e| usize::from(e.tab()) + 1).max();
+    let mut sim = TabSim {
+        core: UserSim::new(params, sink),
+        p: params,
+        tabs: vec![Tab::default(); tab_count.unwrap_or(1)],
+        shared: None,
+        asleep_since: None,
+        next_at: NEVER,
+    };
+    for e in events {
+        sim.event(e.time(), e.kind(), usize::from(e.tab()));
+    }
+    sim.finish();
+    sim.core.metrics
+}
+
+impl<S: Sink> TabSim<'_, S> {
+    // ----- time -------------------------------------------------------------
+
+    /// Processes every page happening at or before `limit`, then the session
+    /// expiry. While the device sleeps no page script runs.
+    fn advance_to(&mut self, limit: u64) {
+        if self.asleep_since.is_none() {
+            while self.next_at <= limit {
+                self.happenings_at(self.next_at);
+            }
+        }
+        self.core.settle(limit);
+    }
+
+    /// The earliest warning, client deadline or keepalive tick still to come.
+    fn update_next(&mut self) {
+        let p = self.p;
+        let mut next = self.shared.map_or(NEVER, |t| t.next(p));
+        for page in self.tabs.iter().filter_map(|t| t.page.as_ref()) {
+            next = next.min(page.ping_due);
+            if p.timer && !p.tab_sync {
+                next = next.min(page.timer.next(p));
+            }
+        }
+        self.next_at = next;
+    }
+
+    /// The timer that governs `tab`: its own, or the shared one.
+    fn timer_mut(&mut self, tab: usize) -> Option<&mut Timer> {
+        if !self.p.timer {
+            None
+        } else if self.p.tab_sync {
+            self.shared.as_mut()
+        } else {
+            self.tabs[tab].page.as_mut().map(|page| &mut page.timer)
+        }
+    }
+
+    /// The timers, as (tab, timer): the shared one counts as the lowest open tab's.
+    fn timers(&self) -> Vec<(usize, Timer)> {
+        if !self.p.timer {
+            return Vec::new();
+        }
+        if self.p.tab_sync {
+            let lowest = self.tabs.iter().position(|t| t.page.is_some());
+            return lowest.zip(self.shared).into_iter().collect();
+        }
+        self.open_tabs()
+            .filter_map(|i| self.tabs[i].page.map(|page| (i, page.timer)))
+            .collect()
+    }
+
+    fn open_tabs(&self) -> impl Iterator<Item = usize> + use<'_, S> {
+        (0..self.tabs.len()).filter(|&i| self.tabs[i].page.is_some())
+    }
+
+    /// Everything the pages do at instant `m`, in the SPEC's order.
+    fn happenings_at(&mut self, m: u64) {
+        self.core.settle(m);
+        let p = self.p;
+        // 1. A shown warning reaching its deadline unanswered is missed.
+        for (tab, timer) in self.timers() {
+            if timer.warn == Warn::Shown && timer.deadline(p) == m {
+                self.miss(m, tab);
+            }
+        }
+        // 2. The client redirect.
+        for (tab, timer) in self.timers() {
+            if p.redirect && timer.deadline(p) == m {
+                self.redirect(m, tab);
+            }
+        }
+        // 3. A new warning is shown.
+        for (tab, timer) in self.timers() {
+            if timer.warn == Warn::Pending && timer.warning_at(p) == m {
+                self.show(m, tab);
+            }
+        }
+        // 4. The keepalive ticks.
+        for tab in 0..self.tabs.len() {
+            if self.tabs[tab].page.is_some_and(|page| page.ping_due == m) {
+                self.tick(m, tab);
+            }
+        }
+        self.update_next();
+    }
+
+    fn miss(&mut self, m: u64, tab: usize) {
+        self.core.metrics.warnings_missed += 1;
+        self.core.sink.note(m, Outcome::WarningMissed);
+        self.set_warn(tab, Warn::Done);
+    }
+
+    fn show(&mut self, m: u64, tab: usize) {
+        self.core.metrics.warnings_shown += 1;
+        self.core.sink.note(m, Outcome::WarningShown);
+        self.set_warn(tab, Warn::Shown);
+    }
+
+    fn set_warn(&mut self, tab: usize, warn: Warn) {
+        if let Some(timer) = self.timer_mut(tab) {
+            timer.warn = warn;
+        }
+    }
+
+    /// A keepalive tick of `tab`'s page: a ping if the user was present in
+    /// the interval before it (in this tab, or with `tab_sync` in any).
+    fn tick(&mut self, m: u64, tab: usize) {
+        let p = self.p;
+        let Some(page) = self.tabs[tab].page.as_mut() else {
+            return;
+        };
+        page.ping_due = NEVER;
+        let present = if p.tab_sync {
+            self.core.last_present
+        } else {
+            page.last_present
+        };
+        // Only after a sleep can the last presence lie before the window.
+        if present == NEVER || present < m.saturating_sub(p.keepalive) {
+            return;
+        }
+        self.core.metrics.keepalive_pings += 1;
+        self.core.sink.note(m, Outcome::KeepalivePing);
+        if self.core.server(m, Req::Keepalive) == Reach::Live {
+            self.reset_timer(m, tab);
+        }
+    }
+
+    /// The first tick after a present event at `t` will ping (if the user is
+    /// still in its window then).
+    fn schedule_ping(&mut self, t: u64, tab: usize) {
+        let interval = self.p.keepalive;
+        if interval == NEVER {
+            return;
+        }
+        if let Some(page) = self.tabs[tab].page.as_mut()
+            && page.ping_due == NEVER
+        {
+            let ticks_passed = (t - page.tick_base) / interval;
+            page.ping_due = page.tick_base + (ticks_passed + 1) * interval;
+            self.next_at = self.next_at.min(page.ping_due);
+        }
+    }
+
+    // ----- the user's events -------------------------------------------------
+
+    fn event(&mut self, t: u64, kind: EventKind, tab: usize) {
+        self.advance_to(t);
+        match kind {
+            EventKind::Sleep => self.asleep_since = Some(t),
+            EventKind::Wake => self.wake(t),
+            EventKind::Close => self.close(t, tab),
+            _ => self.present_event(t, kind, tab),
+        }
+        self.update_next();
+    }
+
+    fn present_event(&mut self, t: u64, kind: EventKind, tab: usize) {
+        self.core.note_presence(t);
+        if self
+            .timer_mut(tab)
+            .is_some_and(|timer| timer.warn == Warn::Shown)
+        {
+            self.answer_warning(t, tab);
+        }
+        if kind != EventKind::View && self.tabs[tab].page.is_none() {
+            self.view(t, tab); // the implicit view that opens a page
+        }
+        match kind {
+            EventKind::View => self.view(t, tab),
+            EventKind::Request => self.request(t, tab),
+            EventKind::Submit => self.submit(t, tab),
+            EventKind::Input => {
+                if let Some(page) = self.tabs[tab].page.as_mut() {
+                    page.edits.add(t, self.p.away);
+                }
+                self.client_activity(t, tab);
+            }
+            EventKind::Activity => self.client_activity(t, tab),
+            EventKind::Close | EventKind::Sleep | EventKind::Wake => {}
+        }
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            page.last_present = t;
+        }
+        if self.p.tab_sync {
+            for other in 0..self.tabs.len() {
+                self.schedule_ping(t, other);
+            }
+        } else {
+            self.schedule_ping(t, tab);
+        }
+    }
+
+    /// The first present event while a warning is shown answers it.
+    fn answer_warning(&mut self, t: u64, tab: usize) {
+        self.core.metrics.warnings_heeded += 1;
+        self.core.sink.note(t, Outcome::WarningHeeded);
+        self.set_warn(tab, Warn::Done);
+        if self.p.extend {
+            self.core.metrics.extend_pings += 1;
+            self.core.sink.note(t, Outcome::ExtendPing);
+            if self.core.server(t, Req::Extend) == Reach::Live {
+                self.reset_timer(t, tab);
+            }
+        }
+    }
+
+    /// A page load in `tab`: the request, then its old page goes and a new one opens.
+    fn view(&mut self, t: u64, tab: usize) {
+        self.core.server(t, Req::View);
+        self.close_page(t, tab);
+        self.open_page(t, tab);
+    }
+
+    fn request(&mut self, t: u64, tab: usize) {
+        match self.core.server(t, Req::Request) {
+            Reach::Live | Reach::Silent => self.reset_timer(t, tab),
+            Reach::Login => {
+                // Bounced to the login page: the page reloads and its edits are gone.
+                self.tear_down_edits(t, tab);
+                self.view(t, tab);
+            }
+            Reach::Dead => {}
+        }
+    }
+
+    fn submit(&mut self, t: u64, tab: usize) {
+        self.core.metrics.submits += 1;
+        match self.core.server(t, Req::Submit) {
+            Reach::Live | Reach::Silent => {
+                self.reset_timer(t, tab);
+                if self.csrf_token_valid(t, tab) {
+                    self.save(t, tab);
+                } else {
+                    self.core.metrics.csrf_failures += 1;
+                    self.core.sink.note(t, Outcome::CsrfFailure);
+                    self.fail_submit(t, tab);
+                }
+            }
+            Reach::Login => self.fail_submit(t, tab),
+            Reach::Dead => {}
+        }
+    }
+
+    /// A submit the server refused: the page reloads; the work is lost, or with
+    /// `preserve_drafts` restored into the new page and submitted again at once.
+    fn fail_submit(&mut self, t: u64, tab: usize) {
+        self.tear_down_edits(t, tab);
+        self.view(t, tab);
+        if self.p.preserve_drafts {
+            if self.core.server(t, Req::Submit) == Reach::Live {
+                self.reset_timer(t, tab);
+            }
+            self.save(t, tab);
+        } else {
+            self.core.metrics.lost_submits += 1;
+            self.core.sink.note(t, Outcome::SubmitLost);
+        }
+    }
+
+    fn save(&mut self, t: u64, tab: usize) {
+        self.core.metrics.saved_submits += 1;
+        self.core.sink.note(t, Outcome::SubmitSaved);
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            page.edits = Edits::default();
+        }
+    }
+
+    /// Issued at this page's view, under the same session identity, and young enough.
+    fn csrf_token_valid(&self, t: u64, tab: usize) -> bool {
+        if !self.p.csrf {
+            return true;
+        }
+        let (Some(page), Some(session)) = (self.tabs[tab].page, self.core.session) else {
+            return false;
+        };
+        page.identity == session.identity && t - page.view_at < self.p.csrf_limit
+    }
+
+    /// Input and activity restart the client timer only under `RequestsAndActivity`.
+    fn client_activity(&mut self, t: u64, tab: usize) {
+        if self.p.resets_on_activity {
+            self.reset_timer(t, tab);
+        }
+    }
+
+    /// The tab closes; with `browser_session`, the browser quits with its last tab.
+    fn close(&mut self, t: u64, tab: usize) {
+        if self.tabs[tab].page.is_none() {
+            return; // closing a closed page does nothing
+        }
+        self.close_page(t, tab);
+        if self.p.browser_session && self.open_tabs().next().is_none() {
+            if self.core.session.is_some() {
+                self.core.end_session(t, super::EndReason::Closed);
+            } else if let Some(ended) = self.core.ended.as_mut() {
+                // The user closed the browser: the next login is expected, not a logout.
+                ended.logout_pending = false;
+            }
+        }
+    }
+
+    /// The device resumes after sleeping since `s`: interval timers resume
+    /// where they paused; a `Monotonic` client timer does too, a `Wall` one
+    /// catches up at once with what came due while asleep.
+    fn wake(&mut self, w: u64) {
+        let Some(s) = self.asleep_since.take() else {
+            return;
+        };
+        let d = w - s;
+        let monotonic = !self.p.wall_clock;
+        for page in self.tabs.iter_mut().filter_map(|t| t.page.as_mut()) {
+            page.tick_base += d;
+            if page.ping_due != NEVER {
+                page.ping_due += d;
+            }
+            if monotonic {
+                page.timer.last_reset += d;
+            }
+        }
+        if let Some(shared) = self.shared.as_mut().filter(|_| monotonic) {
+            shared.last_reset += d;
+        }
+        if !monotonic {
+            self.catch_up(w);
+        }
+    }
+
+    /// `Wall` at wake `w`, in the equal-instant order: shown warnings whose
+    /// deadline passed are missed, deadlines that passed redirect, warnings
+    /// whose time passed are shown if their deadline is still ahead and
+    /// skipped if not.
+    fn catch_up(&mut self, w: u64) {
+        let p = self.p;
+        self.core.settle(w);
+        for (tab, timer) in self.timers() {
+            if timer.warn == Warn::Shown && timer.deadline(p) <= w {
+                self.miss(w, tab);
+            }
+        }
+        for (tab, timer) in self.timers() {
+            if p.redirect && timer.deadline(p) <= w {
+                self.redirect(w, tab);
+            }
+        }
+        for (tab, timer) in self.timers() {
+            if timer.warn == Warn::Pending && timer.warning_at(p) <= w {
+                if timer.deadline(p) > w {
+                    self.show(w, tab);
+                } else {
+                    self.set_warn(tab, Warn::Done);
+                }
+            }
+        }
+    }
+
+    // ----- the page ------------------------------------------------------------
+
+    /// Opens a page in `tab` whose view just reached a live session.
+    fn open_page(&mut self, t: u64, tab: usize) {
+        let p = self.p;
+        let Some(session) = self.core.session.as_mut() else {
+            return;
+        };
+        let identity = session.identity;
+        // Writing the CSRF secret is a modification of the session.
+        let writes_csrf = p.csrf && !session.csrf_written;
+        session.csrf_written |= writes_csrf;
+        if writes_csrf && p.refresh == Refresh::OnModify {
+            self.core.refresh_session(t);
+        }
+        let edits = match self.tabs[tab].draft.take() {
+            Some(draft) => {
+                self.core.metrics.drafts_restored += 1;
+                self.core.sink.note(t, Outcome::DraftRestored);
+                draft
+            }
+            None => Edits::default(),
+        };
+        let fresh = Timer {
+            last_reset: t,
+            warn: p.fresh_warn,
+        };
+        self.tabs[tab].page = Some(Page {
+            view_at: t,
+            identity,
+            edits,
+            timer: fresh,
+            tick_base: t,
+            ping_due: t.saturating_add(p.keepalive),
+            last_present: t,
+        });
+        if p.timer && p.tab_sync {
+            // A view in any tab starts a new cycle of the shared timer.
+            self.clear_shown(t, self.shared);
+            self.shared = Some(fresh);
+        }
+    }
+
+    /// The page in `tab` goes away; its edits are discarded (the caller counts
+    /// any loss). With `tab_sync` the shared timer stops with the last page.
+    fn close_page(&mut self, t: u64, tab: usize) {
+        let Some(page) = self.tabs[tab].page.take() else {
+            return;
+        };
+        if self.p.timer && !self.p.tab_sync {
+            self.clear_shown(t, Some(page.timer));
+        }
+        if self.open_tabs().next().is_none() {
+            let shared = self.shared.take();
+            self.clear_shown(t, shared);
+        }
+    }
+
+    /// A shown warning that ends without an answer or a miss.
+    fn clear_shown(&mut self, t: u64, timer: Option<Timer>) {
+        if timer.is_some_and(|timer| timer.warn == Warn::Shown) {
+            self.core.sink.note(t, Outcome::WarningCleared);
+        }
+    }
+
+    /// The session, not the user, tears the page's edits down.
+    fn tear_down_edits(&mut self, t: u64, tab: usize) {
+        let Some(page) = self.tabs[tab].page.as_mut() else {
+            return;
+        };
+        let edits = std::mem::take(&mut page.edits);
+        if edits.count == 0 {
+            return;
+        }
+        if self.p.preserve_drafts {
+            self.tabs[tab].draft = Some(edits);
+        } else {
+            self.core.lose(t, edits);
+        }
+    }
+
+    /// A client deadline was reached with `on_expiry: Redirect`: the user is
+    /// logged out, and the page closes (with `tab_sync`, every open page).
+    fn redirect(&mut self, m: u64, tab: usize) {
+        if self.tabs[tab].page.is_none() {
+            return; // closed by an earlier redirect at this instant
+        }
+        self.core.sink.note(m, Outcome::Redirect);
+        let core = &mut self.core;
+        if core.session.is_some() {
+            let last_present = core.last_present;
+            core.end_session(m, super::EndReason::Redirect);
+            core.count_logout(m, m, last_present);
+        } else if let Some(ended) = core.ended.filter(|e| e.logout_pending) {
+            core.count_logout(m, ended.at, ended.last_present);
+        }
+        if let Some(ended) = core.ended.as_mut() {
+            ended.logout_pending = false; // each session's end is counted once
+        }
+        core.remembered_login = NEVER;
+        let closing: Vec<usize> = if self.p.tab_sync {
+            self.open_tabs().collect()
+        } else {
+            vec![tab]
+        };
+        for tab in closing {
+            self.tear_down_edits(m, tab);
+            self.close_page(m, tab);
+        }
+    }
+
+    /// A request of `tab`'s page reached a live session (or, under
+    /// `RequestsAndActivity`, the user typed or moved): a new timer cycle.
+    fn reset_timer(&mut self, t: u64, tab: usize) {
+        let fresh = self.p.fresh_warn;
+        let Some(timer) = self.timer_mut(tab) else {
+            return;
+        };
+        let old = *timer;
+        timer.last_reset = t;
+        timer.warn = fresh;
+        self.clear_shown(t, Some(old));
+    }
+
+    /// The horizon: page happenings before it, then whatever session is left ends.
+    fn finish(&mut self) {
+        let horizon = self.p.horizon;
+        if horizon == 0 {
+            return;
+        }
+        self.advance_to(horizon - 1);
+        self.core.finish_session();
+    }
+}
