@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use lapse::engine::{Metrics, RunOptions, SimConfig, run_policy};
 use lapse::model::{Event, EventKind, Policy, Trace};
@@ -37,7 +38,7 @@ pub const OFFSET_MS: u64 = 250;
 pub const AWAY_AFTER_MS: u64 = 300 * SECOND;
 
 /// The counts a browser can observe, compared one by one.
-pub const COMPARED: [&str; 9] = [
+pub const COMPARED: [&str; 10] = [
     "logins",
     "logouts",
     "silent_relogins",
@@ -47,6 +48,7 @@ pub const COMPARED: [&str; 9] = [
     "csrf_failures",
     "lost_inputs",
     "lost_edit_ms",
+    "lost_typing_ms",
 ];
 
 /// Session lifetime, CSRF limit and remember-me duration: all odd seconds.
@@ -64,12 +66,25 @@ const EVENTS_PER_USER: usize = 170;
 
 // ----- traces -------------------------------------------------------------------
 
-/// The seeded traces every framework replays: `seed N`, one tab each.
+/// The multi-tab traces' seeds (SPEC revision 2).
+const TAB_SEEDS: [u64; 1] = [31337];
+/// Tabs a user of a multi-tab trace works in.
+const TABS: u8 = 3;
+
+/// The seeded traces every framework replays: `seed N` in one tab, and
+/// `seed N tabs` in several tabs with sleeps.
 pub fn seeded_traces() -> Vec<(String, Trace)> {
-    SEEDS
+    let one_tab = SEEDS
         .iter()
-        .map(|&s| (format!("seed {s}"), trace(s, USERS, EVENTS_PER_USER)))
-        .collect()
+        .map(|&s| (format!("seed {s}"), trace(s, USERS, EVENTS_PER_USER)));
+    let tabs = TAB_SEEDS.iter().map(|&s| {
+        let mut rng = StdRng::seed_from_u64(s);
+        let users = (0..USERS)
+            .map(|u| (format!("u{u}"), tab_user_events(&mut rng, EVENTS_PER_USER)))
+            .collect::<Vec<_>>();
+        (format!("seed {s} tabs"), Trace::from_users(users))
+    });
+    one_tab.chain(tabs).collect()
 }
 
 pub fn is_seeded(trace_name: &str) -> bool {
@@ -114,6 +129,44 @@ fn user_events(rng: &mut StdRng, count: usize) -> Vec<Event> {
         prev = kind;
     }
     events
+}
+
+/// A user's day as in `user_events`, spread over up to `TABS` tabs of one
+/// browser: mostly in the same tab, now and then another one; half the
+/// closes close every tab at once (the browser quits); and the device sleeps
+/// over about a third of the pauses of 10 minutes or more.
+fn tab_user_events(rng: &mut StdRng, count: usize) -> Vec<Event> {
+    let mut events = Vec::with_capacity(count * 2);
+    let mut tab: u8 = 0;
+    for e in user_events(rng, count) {
+        if rng.random_range(0..100u32) < 30 {
+            tab = rng.random_range(0..TABS);
+        }
+        if e.kind() == EventKind::Close && rng.random_bool(0.5) {
+            events.extend((0..TABS).map(|k| Event::with_tab(e.time(), EventKind::Close, k)));
+        } else {
+            events.push(Event::with_tab(e.time(), e.kind(), tab));
+        }
+    }
+    with_sleeps(rng, events)
+}
+
+/// `sleep` 2 s after an event and `wake` 2 s before the next (both on the
+/// even-second grid, nothing in between) over about a third of the pauses of
+/// 10 minutes or more.
+fn with_sleeps(rng: &mut StdRng, events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len() * 2);
+    for (i, e) in events.iter().enumerate() {
+        out.push(*e);
+        let Some(next) = events.get(i + 1) else {
+            break;
+        };
+        if next.time() - e.time() >= 600 * SECOND && rng.random_range(0..3u32) == 0 {
+            out.push(Event::new(e.time() + 2 * SECOND, EventKind::Sleep));
+            out.push(Event::new(next.time() - 2 * SECOND, EventKind::Wake));
+        }
+    }
+    out
 }
 
 /// Edits come in runs that usually end in a submit.
@@ -377,6 +430,30 @@ pub fn replay(
         traces,
         cases,
         report,
+    }
+}
+
+/// A framework's batch, built once for all its tests, and at the same time
+/// as the other frameworks' (`crate::start_all_replays`): the test harness
+/// runs only as many tests at once as there are cores, which would otherwise
+/// leave a framework waiting for the others. A build that panicked stays
+/// failed (its message kept) rather than being tried again by the next test.
+pub fn shared_batch(
+    cell: &'static OnceLock<Result<Batch, String>>,
+    build: fn() -> Batch,
+) -> &'static Batch {
+    crate::start_all_replays();
+    let built = cell.get_or_init(|| {
+        std::panic::catch_unwind(build).map_err(|e| {
+            e.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the batch's build panicked".into())
+        })
+    });
+    match built {
+        Ok(batch) => batch,
+        Err(message) => panic!("{message}"),
     }
 }
 

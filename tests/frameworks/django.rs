@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     Batch, Case, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name, framework_dir,
-    hand_trace, is_multi_tab, is_seeded, python_env, replay, seeded_traces, tmp_dir,
+    hand_trace, is_multi_tab, is_seeded, python_env, replay, seeded_traces, shared_batch, tmp_dir,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -219,40 +219,42 @@ fn boundary_users() -> Vec<(&'static str, Vec<(u64, EventKind)>, Vec<u64>)> {
 
 const BOUNDARY: &str = "boundary";
 
-fn batch() -> &'static Batch {
-    static BATCH: OnceLock<Batch> = OnceLock::new();
-    BATCH.get_or_init(|| {
-        let mut traces = seeded_traces();
-        let seeded: Vec<String> = traces
-            .iter()
-            .map(|(n, _)| n.clone())
-            .filter(|n| is_seeded(n))
-            .collect();
-        let multi_tab: Vec<String> = seeded.iter().filter(|n| is_multi_tab(n)).cloned().collect();
-        let mut cases: Vec<Case> = configs()
-            .iter()
-            .map(|c| c.case(seeded.clone(), false))
-            .collect();
-        if !multi_tab.is_empty() {
-            cases.extend(controls().iter().map(|c| c.case(multi_tab.clone(), true)));
-        }
-        let users: Vec<(&str, Vec<(u64, EventKind)>)> = boundary_users()
-            .into_iter()
-            .map(|(u, e, _)| (u, e))
-            .collect();
-        traces.push((BOUNDARY.to_string(), hand_trace(&users)));
-        let mut boundary = config(true, false, CsrfSetting::Off).case(vec![BOUNDARY.into()], false);
-        boundary.name = format!("{} [{BOUNDARY}]", boundary.name);
-        cases.push(boundary);
+pub fn batch() -> &'static Batch {
+    static BATCH: OnceLock<Result<Batch, String>> = OnceLock::new();
+    shared_batch(&BATCH, build_batch)
+}
 
-        let dir = framework_dir("django");
-        let python = python_env("django", &dir.join("requirements.txt"), (3, 12));
-        let mut driver = Command::new(python);
-        driver.arg("replay.py").current_dir(&dir);
-        // The files stay for a look after a failure: `cd tests/frameworks/django &&
-        // ../../../target/tmp/django-venv/bin/python replay.py ../../../target/tmp/django-parity/batch.json`.
-        replay(driver, &tmp_dir("django-parity"), traces, cases)
-    })
+fn build_batch() -> Batch {
+    let mut traces = seeded_traces();
+    let seeded: Vec<String> = traces
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| is_seeded(n))
+        .collect();
+    let multi_tab: Vec<String> = seeded.iter().filter(|n| is_multi_tab(n)).cloned().collect();
+    let mut cases: Vec<Case> = configs()
+        .iter()
+        .map(|c| c.case(seeded.clone(), false))
+        .collect();
+    if !multi_tab.is_empty() {
+        cases.extend(controls().iter().map(|c| c.case(multi_tab.clone(), true)));
+    }
+    let users: Vec<(&str, Vec<(u64, EventKind)>)> = boundary_users()
+        .into_iter()
+        .map(|(u, e, _)| (u, e))
+        .collect();
+    traces.push((BOUNDARY.to_string(), hand_trace(&users)));
+    let mut boundary = config(true, false, CsrfSetting::Off).case(vec![BOUNDARY.into()], false);
+    boundary.name = format!("{} [{BOUNDARY}]", boundary.name);
+    cases.push(boundary);
+
+    let dir = framework_dir("django");
+    let python = python_env("django", &dir.join("requirements.txt"), (3, 12));
+    let mut driver = Command::new(python);
+    driver.arg("replay.py").current_dir(&dir);
+    // The files stay for a look after a failure: `cd tests/frameworks/django &&
+    // ../../../target/tmp/django-venv/bin/python replay.py ../../../target/tmp/django-parity/batch.json`.
+    replay(driver, &tmp_dir("django-parity"), traces, cases)
 }
 
 #[test]

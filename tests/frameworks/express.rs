@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     Batch, Case, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name, framework_dir,
-    hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces, tmp_dir,
+    hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces, shared_batch, tmp_dir,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -196,44 +196,45 @@ fn subsecond_users() -> Vec<(&'static str, Vec<(u64, EventKind)>, Vec<u64>, Vec<
     ]
 }
 
-fn batch() -> &'static Batch {
-    static BATCH: OnceLock<Batch> = OnceLock::new();
-    BATCH.get_or_init(|| {
-        let mut traces = seeded_traces();
-        let seeded: Vec<String> = traces
-            .iter()
-            .map(|(n, _)| n.clone())
-            .filter(|n| is_seeded(n))
-            .collect();
-        let multi_tab: Vec<String> = seeded.iter().filter(|n| is_multi_tab(n)).cloned().collect();
-        let mut cases: Vec<Case> = configs()
-            .iter()
-            .map(|c| c.case(seeded.clone(), false))
-            .collect();
-        if !multi_tab.is_empty() {
-            cases.extend(controls().iter().map(|c| c.case(multi_tab.clone(), true)));
-        }
-        let users: Vec<(&str, Vec<(u64, EventKind)>)> = subsecond_users()
-            .into_iter()
-            .map(|(u, e, _, _)| (u, e))
-            .collect();
-        traces.push((SUBSECOND.to_string(), hand_trace(&users)));
-        let mut subsecond =
-            config(Some(LIFETIME_S), true, false).case(vec![SUBSECOND.into()], true);
-        subsecond.name = format!("{} [{SUBSECOND}]", subsecond.name);
-        cases.push(subsecond);
+pub fn batch() -> &'static Batch {
+    static BATCH: OnceLock<Result<Batch, String>> = OnceLock::new();
+    shared_batch(&BATCH, build_batch)
+}
 
-        let dir = framework_dir("express");
-        let modules: PathBuf = node_env("express", &dir);
-        let mut driver = Command::new("node");
-        driver
-            .arg("replay.js")
-            .current_dir(&dir)
-            .env("NODE_PATH", modules);
-        // The files stay for a look after a failure: `cd tests/frameworks/express &&
-        // NODE_PATH=../../../target/tmp/express-env/node_modules node replay.js ../../../target/tmp/express-parity/batch.json`.
-        replay(driver, &tmp_dir("express-parity"), traces, cases)
-    })
+fn build_batch() -> Batch {
+    let mut traces = seeded_traces();
+    let seeded: Vec<String> = traces
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| is_seeded(n))
+        .collect();
+    let multi_tab: Vec<String> = seeded.iter().filter(|n| is_multi_tab(n)).cloned().collect();
+    let mut cases: Vec<Case> = configs()
+        .iter()
+        .map(|c| c.case(seeded.clone(), false))
+        .collect();
+    if !multi_tab.is_empty() {
+        cases.extend(controls().iter().map(|c| c.case(multi_tab.clone(), true)));
+    }
+    let users: Vec<(&str, Vec<(u64, EventKind)>)> = subsecond_users()
+        .into_iter()
+        .map(|(u, e, _, _)| (u, e))
+        .collect();
+    traces.push((SUBSECOND.to_string(), hand_trace(&users)));
+    let mut subsecond = config(Some(LIFETIME_S), true, false).case(vec![SUBSECOND.into()], true);
+    subsecond.name = format!("{} [{SUBSECOND}]", subsecond.name);
+    cases.push(subsecond);
+
+    let dir = framework_dir("express");
+    let modules: PathBuf = node_env("express", &dir);
+    let mut driver = Command::new("node");
+    driver
+        .arg("replay.js")
+        .current_dir(&dir)
+        .env("NODE_PATH", modules);
+    // The files stay for a look after a failure: `cd tests/frameworks/express &&
+    // NODE_PATH=../../../target/tmp/express-env/node_modules node replay.js ../../../target/tmp/express-parity/batch.json`.
+    replay(driver, &tmp_dir("express-parity"), traces, cases)
 }
 
 #[test]

@@ -13,3 +13,25 @@ mod common;
 mod django;
 mod express;
 mod flask;
+
+/// Starts the three frameworks' replays at once, each on a thread of its own,
+/// whichever test asks first (see `common::shared_batch`).
+fn start_all_replays() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let builds: [fn(); 3] = [
+            || {
+                let _ = std::panic::catch_unwind(flask::batch);
+            },
+            || {
+                let _ = std::panic::catch_unwind(django::batch);
+            },
+            || {
+                let _ = std::panic::catch_unwind(express::batch);
+            },
+        ];
+        for build in builds {
+            std::thread::spawn(build);
+        }
+    });
+}
