@@ -424,7 +424,15 @@ pub fn replay(
             .to_string(),
     )
     .expect("write the batch");
+    let started = std::time::Instant::now();
     let out = run(driver.arg(&file), "replay the traces", "");
+    println!(
+        "{}: the driver replayed {} traces x {} cases in {:.1} s",
+        work.display(),
+        traces.len(),
+        cases.len(),
+        started.elapsed().as_secs_f64()
+    );
     let report = serde_json::from_slice(&out.stdout).expect("the driver prints JSON");
     Batch {
         traces,
