@@ -55,7 +55,8 @@ impl Target {
     fn csrf_header(self) -> &'static str {
         match self {
             Target::Flask | Target::Django => "X-CSRFToken",
-            Target::Express => "CSRF-Token",
+            // csrf-sync's default header.
+            Target::Express => "x-csrf-token",
             Target::Spring => "X-CSRF-TOKEN",
             Target::AspNet => "RequestVerificationToken",
         }
@@ -306,7 +307,7 @@ fn django_text(policy: &Policy) -> String {
     ));
     common_limits(&mut out, policy, "Django", "a middleware");
     match policy.csrf.map(|c| c.time_limit) {
-        None => out.line("# csrf: None: the policy models no CSRF check (keep Django's on)"),
+        None => out.line("# csrf: None: the policy models no CSRF check. Django's CsrfViewMiddleware (on by default,\n# keep it) behaves as csrf: Some(Csrf(time_limit: None)): simulate that to see what it does"),
         Some(limit) => {
             out.line("CSRF_USE_SESSIONS = True  # csrf: the token belongs to the session, as in the policy");
             if let Some(t) = limit {
@@ -333,6 +334,9 @@ fn express_text(policy: &Policy) -> String {
         "// express-session options for policy {:?} (lapse export --target express).",
         policy.name
     ));
+    // SPEC section 7: with no idle timeout (a browser session, no cookie
+    // maxAge) there is no deadline for a refresh to move, so the refresh rule
+    // changes nothing.
     let rolling = match policy.refresh {
         Refresh::EachRequest => true,
         Refresh::OnModify => false,
@@ -340,16 +344,17 @@ fn express_text(policy: &Policy) -> String {
             out.not_expressible("refresh: HalfWindow: express-session refreshes on every response (rolling) or only on a change; rolling: true is the closest");
             true
         }
+        Refresh::Never if policy.idle_timeout.is_none() => false,
         Refresh::Never => {
             out.not_expressible("refresh: Never: express-session re-sends the cookie whenever the session changes; rolling: false is the closest");
             false
         }
     };
-    if policy.browser_session {
-        out.not_expressible("browser_session: true: a cookie without maxAge ends with the browser, but then nothing expires idle sessions on the server: give your store a ttl of idle_timeout and let it touch sessions");
-    }
-    if policy.idle_timeout.is_none() {
-        out.not_expressible("idle_timeout: None: without maxAge the cookie is a browser-session cookie; the store's ttl still applies");
+    match (policy.browser_session, policy.idle_timeout) {
+        // A cookie without maxAge: the MemoryStore keeps the entry, the session ends with the browser.
+        (true, None) | (false, Some(_)) => {}
+        (true, Some(_)) => out.not_expressible("browser_session: true: a cookie without maxAge ends with the browser, but then nothing expires idle sessions on the server (no idle_timeout): give your store a ttl of idle_timeout and let it touch sessions"),
+        (false, None) => out.not_expressible("idle_timeout: None: without maxAge the cookie is a browser-session cookie; the store's ttl still applies"),
     }
     out.line("app.use(session({");
     out.line("  secret: process.env.SESSION_SECRET,");
@@ -368,12 +373,11 @@ fn express_text(policy: &Policy) -> String {
     }
     out.line("}));");
     common_limits(&mut out, policy, "express-session", "a middleware");
-    match policy.csrf {
+    match policy.csrf.map(|c| c.time_limit) {
         None => out.line("// csrf: None: the policy models no CSRF check"),
-        Some(c) => out.not_expressible(&format!(
-            "csrf{}: Express has no built-in CSRF protection; store the token in the session (e.g. csrf-sync) so it ends with it{}",
-            c.time_limit.map(|t| format!(" (time_limit {t})")).unwrap_or_default(),
-            c.time_limit.map(|_| ", and check its age yourself").unwrap_or_default()
+        Some(None) => out.line("// csrf: a synchronizer token kept in the session (csrf-sync), so a login's new session invalidates older pages:\n//     const { csrfSynchronisedProtection } = require(\"csrf-sync\").csrfSync();\n//     app.use(csrfSynchronisedProtection);"),
+        Some(Some(t)) => out.not_expressible(&format!(
+            "csrf (time_limit {t}): Express has no built-in CSRF protection, and a synchronizer token kept in the session (csrf-sync) has no time limit; check its age yourself"
         )),
     }
     if let Some(r) = policy.remember_me {
