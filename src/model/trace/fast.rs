@@ -59,6 +59,7 @@ impl Tuning {
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Appends more of the input to the buffer (about the number of bytes
 /// asked for); `Ok(false)` once the input is exhausted.
@@ -169,6 +170,13 @@ fn read_with(
     let block = tuning.block_bytes.max(1);
     let mut buf: Vec<u8> = Vec::with_capacity(block + (block >> 3));
     let mut more = fill(&mut buf, block).map_err(|e| read_error(source, 1, &e))?;
+    while more && buf.len() < UTF8_BOM.len() {
+        more = fill(&mut buf, block).map_err(|e| read_error(source, 1, &e))?;
+    }
+    // The `csv` crate drops a byte order mark at the start of its input.
+    if buf.starts_with(UTF8_BOM) {
+        buf.drain(..UTF8_BOM.len());
+    }
     // Empty lines before the header, already dropped from `buf`.
     let mut skipped = 0u64;
     let (with_tab, body, mut line, lf) = loop {
@@ -1150,14 +1158,16 @@ fn continue_with_csv(
     source: &Path,
     max_line: u64,
 ) -> Result<(), Diagnostics> {
+    // An empty line first (which it skips): the `csv` crate would drop a
+    // byte order mark at the start of its input, but this is mid-file.
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(rest);
+        .from_reader((&b"\n"[..]).chain(rest));
     let mut record = csv::ByteRecord::new();
     let mut chunk: Chunk<'static> = Chunk::new(0);
-    // Lines as the csv crate counts them, from 1, with this offset.
-    let base = first_line - 1;
+    // Lines as the csv crate counts them, from 1 (the empty line), with this offset.
+    let base = first_line.saturating_sub(2);
     let mut first = true;
     loop {
         let more = csv.read_byte_record(&mut record).map_err(|e| {

@@ -100,41 +100,45 @@ fn line(with_tab: bool) -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"\xfe,1,view".to_vec()),
         1 => Just(b"a\rb,1,view".to_vec()),
         1 => Just(b"\"a\nb\",1,view".to_vec()),
+        1 => Just(b"\xef\xbb\xbf\"a\",1,view".to_vec()),
+        1 => Just(b"\xef\xbb\xbfa,1,view".to_vec()),
     ]
 }
 
 /// A whole file: header (maybe after empty lines), lines, each ended by
 /// LF or CRLF, the last line's end optional.
 fn file() -> impl Strategy<Value = Vec<u8>> {
-    (any::<bool>(), 0usize..3, any::<bool>())
-        .prop_flat_map(|(with_tab, leading, quoted_header)| {
+    (any::<bool>(), 0usize..3, any::<bool>(), any::<bool>())
+        .prop_flat_map(|(with_tab, leading, quoted_header, bom)| {
             let lines = prop::collection::vec((line(with_tab), any::<bool>()), 0..60);
-            (
-                Just((with_tab, leading, quoted_header)),
-                lines,
-                any::<bool>(),
-            )
+            let head = Just((with_tab, leading, quoted_header, bom));
+            (head, lines, any::<bool>())
         })
-        .prop_map(|((with_tab, leading, quoted_header), lines, last_end)| {
-            let mut out = Vec::new();
-            out.extend(std::iter::repeat_n(b'\n', leading));
-            let header = match (with_tab, quoted_header) {
-                (true, false) => "user,time_ms,kind,tab",
-                (false, false) => "user,time_ms,kind",
-                (true, true) => "\"user\",time_ms,kind,tab",
-                (false, true) => "user,\"time_ms\",kind",
-            };
-            out.extend(header.as_bytes());
-            out.push(b'\n');
-            let n = lines.len();
-            for (i, (text, crlf)) in lines.into_iter().enumerate() {
-                out.extend(text);
-                if i + 1 < n || last_end {
-                    out.extend(if crlf { &b"\r\n"[..] } else { b"\n" });
+        .prop_map(
+            |((with_tab, leading, quoted_header, bom), lines, last_end)| {
+                let mut out = Vec::new();
+                if bom {
+                    out.extend(b"\xef\xbb\xbf");
                 }
-            }
-            out
-        })
+                out.extend(std::iter::repeat_n(b'\n', leading));
+                let header = match (with_tab, quoted_header) {
+                    (true, false) => "user,time_ms,kind,tab",
+                    (false, false) => "user,time_ms,kind",
+                    (true, true) => "\"user\",time_ms,kind,tab",
+                    (false, true) => "user,\"time_ms\",kind",
+                };
+                out.extend(header.as_bytes());
+                out.push(b'\n');
+                let n = lines.len();
+                for (i, (text, crlf)) in lines.into_iter().enumerate() {
+                    out.extend(text);
+                    if i + 1 < n || last_end {
+                        out.extend(if crlf { &b"\r\n"[..] } else { b"\n" });
+                    }
+                }
+                out
+            },
+        )
 }
 
 /// Mostly-canonical files: faults rarer, so that more of them read.
@@ -317,4 +321,24 @@ fn a_truncated_gzip_file_is_an_error_naming_the_line_reached() {
     let err = Trace::load(&path).unwrap_err().to_string();
     assert!(err.contains("cut.csv.gz:"), "{err}");
     assert!(err.contains(": cannot read the trace: "), "{err}");
+}
+
+#[test]
+fn agrees_with_the_reference_reader_on_the_fuzz_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/trace_csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fuzz/corpus/trace_csv is in the repository")
+        .map(|entry| entry.expect("listable").path())
+        .collect();
+    assert!(files.len() > 100, "{} inputs", files.len());
+    for file in files {
+        let bytes = std::fs::read(&file).expect("readable");
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            continue; // gzip: only the fast reader decompresses
+        }
+        let want = reference(&bytes);
+        for tuning in [Tuning::DEFAULT, tiny(64, 7), tiny(5, 1)] {
+            assert_eq!(fast(&bytes, tuning), want, "{}", file.display());
+        }
+    }
 }
