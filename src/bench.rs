@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::engine::{RunOptions, run_policy};
 use crate::model::{
     ClientClock, Csrf, Diagnostic, Diagnostics, Dur, Keepalive, OnExpiry, OnResponse, Policy,
-    ResetsOn, Scenario, Warning,
+    ResetsOn, Scenario, Trace, Warning,
 };
 
 /// What `lapse bench` measured.
@@ -32,7 +32,13 @@ pub struct BenchReport {
     pub interactive: Duration,
     /// The default scenario after an edit that re-simulates every policy.
     pub interactive_all: Duration,
-    /// Peak resident memory of the process (Linux), in bytes.
+    /// The population's canonical CSV: its size, and the best time to read
+    /// it from memory, plain and gzip-compressed (every core).
+    pub csv_bytes: usize,
+    pub read_csv: Duration,
+    pub read_gzip: Duration,
+    /// Peak resident memory of the process (Linux), in bytes, before the
+    /// reader's test.
     pub peak_rss: Option<u64>,
 }
 
@@ -127,6 +133,9 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
         one_thread.install(|| run_policy(&tabbed, policy, &cfg, RunOptions::TOTALS));
     });
     let (interactive, interactive_all) = interactive_update(runs)?;
+    // Before the reader's test, which holds the whole CSV in memory.
+    let peak_rss = peak_rss();
+    let (csv_bytes, read_csv, read_gzip) = read_trace(&trace, runs)?;
     Ok(BenchReport {
         users,
         days,
@@ -140,8 +149,30 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
         tabbed_one_core,
         interactive,
         interactive_all,
-        peak_rss: peak_rss(),
+        csv_bytes,
+        read_csv,
+        read_gzip,
+        peak_rss,
     })
+}
+
+/// The trace written as the canonical CSV, and the best times to read it back
+/// from memory, plain and gzip-compressed (the fast level of `gzip -1`).
+fn read_trace(trace: &Trace, runs: usize) -> Result<(usize, Duration, Duration), Diagnostics> {
+    let failed = |e: std::io::Error| Diagnostic::new(format!("cannot write the trace: {e}"));
+    let mut csv = Vec::new();
+    trace.write_csv(&mut csv).map_err(failed)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &csv).map_err(failed)?;
+    let packed = gz.finish().map_err(failed)?;
+    let source = std::path::Path::new("bench.csv");
+    let plain = best_of(runs, || {
+        std::hint::black_box(Trace::read_csv(&csv[..], source).ok());
+    });
+    let gzip = best_of(runs, || {
+        std::hint::black_box(Trace::read_csv(&packed[..], source).ok());
+    });
+    Ok((csv.len(), plain, gzip))
 }
 
 /// The best wall time of `runs` calls of `f`.
@@ -236,6 +267,17 @@ impl std::fmt::Display for BenchReport {
             f,
             "                  {:>9.2} ms  (default scenario, every policy re-simulated: a horizon, away-after or bucket edit)",
             ms(self.interactive_all)
+        )?;
+        let mb_per_s = |d: Duration| self.csv_bytes as f64 / d.as_secs_f64() / 1e6;
+        writeln!(
+            f,
+            "read trace CSV    {:>9.2} ms {:>8.1} MB/s  ({:.1} MB, {} cores); gzip: {:.2} ms, {:.1} MB/s of CSV",
+            ms(self.read_csv),
+            mb_per_s(self.read_csv),
+            self.csv_bytes as f64 / 1e6,
+            self.cores,
+            ms(self.read_gzip),
+            mb_per_s(self.read_gzip)
         )?;
         match self.peak_rss {
             Some(b) => write!(f, "peak memory       {:>9.1} MiB", b as f64 / 1_048_576.0),
