@@ -892,9 +892,16 @@ fn snapshot_sweep_and_tradeoff_views() {
 #[test]
 fn the_client_clock_and_tab_sync_are_edited_in_the_policy() {
     let mut harness = app(egui::Theme::Dark, false);
+    // The two fields close the policy editor: scroll down to them first.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Client clock")
+        .scroll_to_me();
+    harness.run();
     harness.get_by_label("Tab sync").click();
     settle(&mut harness);
-    harness.get_by_label("Client clock").click();
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Client clock")
+        .click();
     harness.run();
     harness.get_by_label("Wall").click();
     settle(&mut harness);

@@ -266,6 +266,10 @@ impl<S: Sink> TabSim<'_, S> {
 
     fn event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.advance_to(t);
+        if matches!(kind, EventKind::Input | EventKind::Activity) && self.quiet_for(tab) {
+            self.quiet_event(t, kind, tab);
+            return;
+        }
         match kind {
             EventKind::Sleep => self.asleep_since = Some(t),
             EventKind::Wake => self.wake(t),
@@ -273,6 +277,52 @@ impl<S: Sink> TabSim<'_, S> {
             _ => self.present_event(t, kind, tab),
         }
         self.update_next();
+    }
+
+    /// Whether a key press or mouse move in `tab` does nothing but its own
+    /// bookkeeping: its page is open, no warning is shown on its timer, and
+    /// activity does not reset the timer. (The device is awake: nothing but
+    /// a wake comes while it sleeps.) Most events are such.
+    fn quiet_for(&self, tab: usize) -> bool {
+        let Some(page) = &self.tabs[tab].page else {
+            return false;
+        };
+        let shown = match (self.p.timer, self.p.tab_sync) {
+            (false, _) => false,
+            (true, true) => self.shared.is_some_and(|t| t.warn == Warn::Shown),
+            (true, false) => page.timer.warn == Warn::Shown,
+        };
+        !shown && !self.p.resets_on_activity
+    }
+
+    /// [`TabSim::present_event`] for a quiet key press or mouse move: the
+    /// only page happening it can bring nearer is a keepalive tick, which
+    /// `schedule_ping` folds into `next_at`, so `update_next` is not needed.
+    fn quiet_event(&mut self, t: u64, kind: EventKind, tab: usize) {
+        self.core.note_presence(t);
+        let away = self.p.away;
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            if kind == EventKind::Input {
+                page.edits.add(t, away);
+            }
+            page.last_present = t;
+        }
+        self.schedule_pings(t, tab);
+    }
+
+    /// After a present event in `tab`: the first tick after it will ping, in
+    /// that tab, or with `tab_sync` in every open tab.
+    fn schedule_pings(&mut self, t: u64, tab: usize) {
+        if self.p.keepalive == NEVER {
+            return;
+        }
+        if self.p.tab_sync {
+            for other in 0..self.tabs.len() {
+                self.schedule_ping(t, other);
+            }
+        } else {
+            self.schedule_ping(t, tab);
+        }
     }
 
     fn present_event(&mut self, t: u64, kind: EventKind, tab: usize) {
@@ -302,13 +352,7 @@ impl<S: Sink> TabSim<'_, S> {
         if let Some(page) = self.tabs[tab].page.as_mut() {
             page.last_present = t;
         }
-        if self.p.tab_sync {
-            for other in 0..self.tabs.len() {
-                self.schedule_ping(t, other);
-            }
-        } else {
-            self.schedule_ping(t, tab);
-        }
+        self.schedule_pings(t, tab);
     }
 
     /// The first present event while a warning is shown answers it.

@@ -63,7 +63,7 @@ impl Tab {
             Tab::Tradeoff => {
                 "Unattended exposure against disruption, for every policy and every step of the last sweep; click a point to use it"
             }
-            Tab::Table => "All 19 metrics of every policy, as numbers",
+            Tab::Table => "All 20 metrics of every policy, as numbers",
         }
     }
 }
