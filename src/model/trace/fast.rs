@@ -229,6 +229,8 @@ fn read_with(
             return Err(read_error(source, line, &e));
         }
         if !more {
+            // The block goes before the trace is grouped: less at the peak.
+            drop(buf);
             return acc.finish(source);
         }
         buf.drain(..end);
@@ -516,7 +518,7 @@ fn parse_chunk(text: &[u8], with_tab: bool, max_line: u64) -> Chunk<'_> {
                 Ok(None) => {}
                 Ok(Some(event)) => {
                     chunk.first_event_first |= first;
-                    if let Err(message) = chunk.push(&event, at, |u| Cow::Borrowed(u)) {
+                    if let Err(message) = chunk.push(&event, at, Cow::Borrowed) {
                         chunk.stop = Some(Stop::Bad(at, first, Some(1), message));
                         return chunk;
                     }
