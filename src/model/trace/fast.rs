@@ -917,8 +917,9 @@ impl Accumulator {
         }
         let estimate = (size as f64 / sample.len() as f64 * lines as f64 * 1.05) as usize;
         let estimate = estimate.min(1 << 32);
-        self.owners.reserve(estimate);
-        self.events.reserve(estimate);
+        // Only a hint: if the room cannot be had, the arrays grow as they fill.
+        let _ = self.owners.try_reserve(estimate);
+        let _ = self.events.try_reserve(estimate);
     }
 
     /// Adds a chunk (whose first line is `first_line`, and whose first record
