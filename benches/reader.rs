@@ -15,7 +15,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lapse::model::Trace;
 
 fn generated_csv() -> Vec<u8> {
-    let scenario = lapse::bench::bench_scenario(3_000, 1).expect("the bench scenario parses");
+    let scenario =
+        lapse::bench::bench_scenario(3_000, 1, false).expect("the bench scenario parses");
     let trace = lapse::generate::generate(&scenario).expect("the population generates");
     let mut csv = Vec::new();
     trace.write_csv(&mut csv).expect("writes to memory");

@@ -7,14 +7,20 @@
 //! `activity` (a mouse move waking the screen). At the end of the day the
 //! browser is closed (the task is abandoned) or left open (the task goes on
 //! the next working day, after an `activity` at arrival).
+//!
+//! Tabs and devices (SPEC revision 2) are drawn from a second stream of the
+//! user's, so that they add to the day without moving its events: a task
+//! may open in a new tab or go back to another, a finished task's extra tab
+//! may be closed, and a laptop sleeps over long breaks and at night instead
+//! of its browser being quit.
 
 use rand::distr::Distribution;
 use rand::distr::weighted::WeightedIndex;
 use rand::{Rng, RngExt as _};
 use rand_distr::Exp1;
 
-use super::dist::Sampler;
-use super::profile::{Break, EndOfDay, Profile, Task};
+use super::sampler::Sampler;
+use crate::model::profile::{Break, EndOfDay, Profile, Tabs, Task};
 use crate::model::{Event, EventKind};
 
 pub const DAY_MS: u64 = 86_400_000;
@@ -29,6 +35,9 @@ pub struct Plan {
     choose_task: WeightedIndex<f64>,
     breaks: Vec<PlannedBreak>,
     close_probability: f64,
+    tabs: Tabs,
+    laptops: f64,
+    sleep_after: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +152,9 @@ impl Plan {
             choose_task,
             breaks,
             close_probability,
+            tabs: profile.tabs,
+            laptops: profile.device.laptops.0,
+            sleep_after: profile.device.sleep_after.0,
         })
     }
 }
@@ -163,7 +175,11 @@ pub struct Writer<'a> {
     horizon: u64,
     /// `events` may not grow to this length.
     full_at: usize,
-    page_open: bool,
+    /// Bit `t` set: tab `t` has a page open.
+    open_tabs: u64,
+    /// The tab the user works in.
+    tab: u8,
+    asleep: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -174,10 +190,13 @@ impl<'a> Writer<'a> {
             events,
             horizon,
             full_at,
-            page_open: false,
+            open_tabs: 0,
+            tab: 0,
+            asleep: false,
         }
     }
 
+    /// An event in the current tab (or of the device).
     #[inline]
     fn emit(&mut self, time: u64, kind: EventKind) -> Result<(), Halt> {
         if time >= self.horizon {
@@ -186,10 +205,103 @@ impl<'a> Writer<'a> {
         if self.events.len() >= self.full_at {
             return Err(Halt::TooMany);
         }
-        self.events.push(Event::new(time, kind));
-        self.page_open = kind != EventKind::Close;
+        self.events.push(Event::with_tab(time, kind, self.tab));
+        let bit = 1u64 << self.tab;
+        match kind {
+            EventKind::Close => self.open_tabs &= !bit,
+            EventKind::Sleep => self.asleep = true,
+            EventKind::Wake => self.asleep = false,
+            _ => self.open_tabs |= bit,
+        }
         Ok(())
     }
+
+    /// Whether the current tab has a page open.
+    #[inline]
+    fn page_open(&self) -> bool {
+        self.open_tabs >> self.tab & 1 != 0
+    }
+
+    fn open_count(&self) -> u32 {
+        self.open_tabs.count_ones()
+    }
+
+    /// The device wakes, if it sleeps.
+    fn wake(&mut self, time: u64) -> Result<(), Halt> {
+        if self.asleep {
+            self.emit(time, EventKind::Wake)?;
+        }
+        Ok(())
+    }
+
+    /// The browser quits: every open tab closes, lowest first.
+    fn quit_browser(&mut self, time: u64) -> Result<(), Halt> {
+        while self.open_tabs != 0 {
+            self.tab = self.open_tabs.trailing_zeros() as u8;
+            self.emit(time, EventKind::Close)?;
+        }
+        self.tab = 0;
+        Ok(())
+    }
+}
+
+/// A user's tab and device habits, drawn from their second stream.
+pub struct Habits<R> {
+    rng: R,
+    /// A laptop that sleeps over long breaks and at night.
+    laptop: bool,
+}
+
+impl<R: Rng> Habits<R> {
+    pub fn new(plan: &Plan, mut rng: R) -> Self {
+        let laptop = rng.random::<f64>() < plan.laptops;
+        Habits { rng, laptop }
+    }
+
+    /// A new task: in the tab at hand, in a new tab, or back in another open one.
+    fn choose_tab(&mut self, plan: &Plan, out: &mut Writer) {
+        let open = out.open_count();
+        if open == 0 {
+            out.tab = 0;
+            return;
+        }
+        if plan.tabs.max <= 1 {
+            return;
+        }
+        let r: f64 = self.rng.random();
+        if r < plan.tabs.new_tab.0 && open < u32::from(plan.tabs.max) {
+            out.tab = (!out.open_tabs).trailing_zeros() as u8;
+        } else if r < plan.tabs.new_tab.0 + plan.tabs.switch_back.0 && open >= 2 {
+            let others = out.open_tabs & !(1u64 << out.tab);
+            let pick = self.rng.random_range(0..others.count_ones());
+            out.tab = nth_set_bit(others, pick);
+        }
+    }
+
+    /// A task is done: its tab may be closed when another stays open.
+    fn finish_task(&mut self, plan: &Plan, out: &mut Writer, at: u64) -> Result<(), Halt> {
+        if out.open_count() >= 2
+            && out.page_open()
+            && self.rng.random::<f64>() < plan.tabs.close_when_done.0
+        {
+            out.emit(at, EventKind::Close)?;
+            out.tab = out.open_tabs.trailing_zeros() as u8;
+        }
+        Ok(())
+    }
+
+    /// Whether a break of `length` puts the device to sleep.
+    fn sleeps_through(&self, plan: &Plan, length: u64) -> bool {
+        self.laptop && length >= plan.sleep_after
+    }
+}
+
+/// The position of the `n`-th set bit of `bits` (counting from 0).
+fn nth_set_bit(mut bits: u64, n: u32) -> u8 {
+    for _ in 0..n {
+        bits &= bits - 1;
+    }
+    bits.trailing_zeros() as u8
 }
 
 /// The task in progress: what is left of it.
@@ -360,7 +472,13 @@ enum Next {
 impl Day<'_> {
     /// The time of an event due `gap` after the last, taking breaks into account.
     #[inline]
-    fn after(&mut self, gap: u64, out: &mut Writer) -> Result<Next, Halt> {
+    fn after<R: Rng>(
+        &mut self,
+        gap: u64,
+        out: &mut Writer,
+        plan: &Plan,
+        habits: &Habits<R>,
+    ) -> Result<Next, Halt> {
         let mut due = self.last.saturating_add(gap);
         while let Some(&(start, length)) = self.breaks.get(self.next_break) {
             if start > due {
@@ -369,11 +487,19 @@ impl Day<'_> {
             self.next_break += 1;
             // The user walks away at the break's start (or right away, when an
             // earlier break ran past it) and comes back `length` later.
-            let back = start.max(self.last).saturating_add(length);
+            let away_from = start.max(self.last);
+            let back = away_from.saturating_add(length);
+            let sleeps = habits.sleeps_through(plan, length);
+            if sleeps {
+                out.emit(away_from, EventKind::Sleep)?;
+            }
             if back >= self.leave {
                 return Ok(Next::DayOver { away: true });
             }
-            if out.page_open {
+            if sleeps {
+                out.emit(back, EventKind::Wake)?;
+            }
+            if out.page_open() {
                 out.emit(back, EventKind::Activity)?;
             }
             self.last = back;
@@ -389,21 +515,23 @@ impl Day<'_> {
 
 /// Writes one user's events, in time order, below the writer's horizon.
 /// `breaks` is scratch space, reused between users.
-pub fn user_events<R: Rng>(
+pub fn user_events<R: Rng, H: Rng>(
     plan: &Plan,
     rng: &mut R,
+    habits: &mut Habits<H>,
     out: &mut Writer,
     breaks: &mut Vec<(u64, u64)>,
 ) -> Result<(), Halt> {
-    match working_days(plan, rng, out, breaks) {
+    match working_days(plan, rng, habits, out, breaks) {
         Err(Halt::TooMany) => Err(Halt::TooMany),
         Ok(()) | Err(Halt::Horizon) => Ok(()),
     }
 }
 
-fn working_days<R: Rng>(
+fn working_days<R: Rng, H: Rng>(
     plan: &Plan,
     rng: &mut R,
+    habits: &mut Habits<H>,
     out: &mut Writer,
     breaks: &mut Vec<(u64, u64)>,
 ) -> Result<(), Halt> {
@@ -428,18 +556,26 @@ fn working_days<R: Rng>(
             breaks: breaks.as_slice(),
             next_break: 0,
         };
-        if out.page_open {
+        out.wake(arrive)?;
+        if out.page_open() {
             // The tab was left open: the user wakes the screen.
             out.emit(arrive, EventKind::Activity)?;
         }
         let away = loop {
-            let task = doing.get_or_insert_with(|| Doing::start(plan, rng));
+            let task = match doing.as_mut() {
+                Some(task) => task,
+                None => {
+                    habits.choose_tab(plan, out);
+                    doing.insert(Doing::start(plan, rng))
+                }
+            };
             let Some(kind) = task.next() else {
                 doing = None;
+                habits.finish_task(plan, out, clock.last)?;
                 continue;
             };
             let gap = task.gap(plan).sample(rng);
-            match clock.after(gap, out)? {
+            match clock.after(gap, out, plan, habits)? {
                 Next::At(time) => {
                     out.emit(time, kind)?;
                     task.advance(plan, gap, rng);
@@ -448,8 +584,15 @@ fn working_days<R: Rng>(
             }
         };
         // Someone still on a break at leaving time does not come back to close.
-        if !away && out.page_open && rng.random::<f64>() < plan.close_probability {
-            out.emit(leave, EventKind::Close)?;
+        let closes = !away && out.page_open() && rng.random::<f64>() < plan.close_probability;
+        if habits.laptop {
+            // A laptop's lid closes for the night, the browser left as it is
+            // (already asleep if the user left from a long break).
+            if !out.asleep {
+                out.emit(leave, EventKind::Sleep)?;
+            }
+        } else if closes {
+            out.quit_browser(leave)?;
             doing = None;
         }
     }
@@ -509,10 +652,11 @@ mod tests {
     fn office_events(horizon: u64, limit: usize) -> (Result<(), Halt>, Vec<Event>) {
         let plan = Plan::new(&Profile::office("office")).expect("the defaults are valid");
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+        let mut habits = Habits::new(&plan, Xoshiro256PlusPlus::seed_from_u64(2));
         let mut events = vec![Event::new(0, EventKind::View)]; // an earlier user's
         let mut breaks = Vec::new();
         let mut writer = Writer::new(&mut events, horizon, limit);
-        let result = user_events(&plan, &mut rng, &mut writer, &mut breaks);
+        let result = user_events(&plan, &mut rng, &mut habits, &mut writer, &mut breaks);
         events.remove(0);
         (result, events)
     }

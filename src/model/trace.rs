@@ -128,11 +128,14 @@ impl Event {
     pub fn tab(self) -> u8 {
         (self.0 >> 3) as u8
     }
-    /// Whether only the multi-tab engine can replay it: a tab other than 0, or
-    /// a `sleep` or `wake`. Branch-free, for a scan of a whole trace.
-    #[inline]
-    pub(crate) fn needs_tabs(self) -> bool {
-        (self.0 & TAB_BITS != 0) | (self.0 & 6 == 6)
+    /// Whether only the multi-tab engine can replay any of `events`: a tab
+    /// other than 0, or a `sleep` or `wake` (kinds 110 and 111). One pass of
+    /// branch-free bit arithmetic the compiler vectorises.
+    pub fn any_need_tabs(events: &[Event]) -> bool {
+        let bits = events
+            .iter()
+            .fold(0, |acc, e| acc | (e.0 & TAB_BITS) | (e.0 & (e.0 >> 1) & 2));
+        bits != 0
     }
     #[inline]
     pub fn kind(self) -> EventKind {
@@ -153,6 +156,10 @@ pub struct Trace {
     /// `offsets[u]..offsets[u + 1]` are user `u`'s events.
     offsets: Vec<usize>,
     events: Vec<Event>,
+    /// Per user: an event in a tab other than 0, or a sleep or wake (see
+    /// [`Event::needs_tabs`]), found once when the trace is built so that
+    /// every run need not look again.
+    tabbed: Vec<bool>,
 }
 
 impl Trace {
@@ -177,6 +184,19 @@ impl Trace {
     }
     pub fn user_events(&self, user: usize) -> &[Event] {
         &self.events[self.offsets[user]..self.offsets[user + 1]]
+    }
+    /// Whether the user has tabs other than 0, or sleeps: only the engine's
+    /// general path can replay them.
+    pub fn user_needs_tabs(&self, user: usize) -> bool {
+        self.tabbed[user]
+    }
+    /// Marks each user who needs the general engine; every way of building
+    /// a trace ends here.
+    fn with_tab_flags(mut self) -> Trace {
+        self.tabbed = (0..self.num_users())
+            .map(|u| Event::any_need_tabs(self.user_events(u)))
+            .collect();
+        self
     }
     pub fn users(&self) -> impl DoubleEndedIterator<Item = (&str, &[Event])> + ExactSizeIterator {
         (0..self.num_users()).map(|u| (self.user_name(u), self.user_events(u)))
@@ -287,6 +307,7 @@ impl TraceBuilder {
                 names: Vec::with_capacity(users),
                 offsets,
                 events: Vec::with_capacity(events),
+                tabbed: Vec::new(),
             },
         }
     }
@@ -307,7 +328,7 @@ impl TraceBuilder {
             self.trace.offsets.push(0);
         }
         self.trace.events.shrink_to_fit();
-        self.trace
+        self.trace.with_tab_flags()
     }
 }
 

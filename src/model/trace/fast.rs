@@ -1037,7 +1037,9 @@ impl Accumulator {
             names,
             offsets,
             events: grouped,
-        })
+            tabbed: Vec::new(),
+        }
+        .with_tab_flags())
     }
 }
 

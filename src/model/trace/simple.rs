@@ -213,5 +213,7 @@ fn group_by_user(names: Vec<String>, owners: &[u32], events: &[Event]) -> Trace 
         names,
         offsets,
         events: grouped,
+        tabbed: Vec::new(),
     }
+    .with_tab_flags()
 }
