@@ -229,6 +229,8 @@ fn read_with(
             return Err(read_error(source, line, &e));
         }
         if !more {
+            // The block goes before the trace is grouped: less at the peak.
+            drop(buf);
             return acc.finish(source);
         }
         buf.drain(..end);
@@ -915,8 +917,9 @@ impl Accumulator {
         }
         let estimate = (size as f64 / sample.len() as f64 * lines as f64 * 1.05) as usize;
         let estimate = estimate.min(1 << 32);
-        self.owners.reserve(estimate);
-        self.events.reserve(estimate);
+        // Only a hint: if the room cannot be had, the arrays grow as they fill.
+        let _ = self.owners.try_reserve(estimate);
+        let _ = self.events.try_reserve(estimate);
     }
 
     /// Adds a chunk (whose first line is `first_line`, and whose first record
@@ -982,10 +985,19 @@ impl Accumulator {
         // Users numbered by first appearance: owners that never go down mean
         // each user's lines are one run, already grouped.
         let in_runs = owners.windows(2).all(|w| w[0] <= w[1]);
-        let mut grouped = if in_runs {
-            events
+        // Regrouping holds the events twice; with at most 65 536 users the
+        // owners take 2 bytes an event there instead of 4.
+        let owners = if !in_runs && names.len() <= 1 << 16 {
+            let narrow = owners.iter().map(|&o| o as u16).collect();
+            drop(owners);
+            Owners::Narrow(narrow)
         } else {
-            scatter(&owners, &offsets, events)
+            Owners::Wide(owners)
+        };
+        let mut grouped = match (&owners, in_runs) {
+            (_, true) => events,
+            (Owners::Wide(o), false) => scatter(o, &offsets, events),
+            (Owners::Narrow(o), false) => scatter(o, &offsets, events),
         };
         let mut slices = Vec::with_capacity(names.len());
         let mut rest = grouped.as_mut_slice();
@@ -1000,7 +1012,10 @@ impl Accumulator {
             .filter_map(|(user, events)| settle(user, events, device))
             .collect();
         if !faults.is_empty() {
-            locate(&mut faults, &owners, &offsets, in_runs);
+            match &owners {
+                Owners::Wide(o) => locate(&mut faults, o, &offsets, in_runs),
+                Owners::Narrow(o) => locate(&mut faults, o, &offsets, in_runs),
+            }
             if let Some(f) = faults.iter().min_by_key(|f| f.file_index) {
                 let event = f.file_index as u64;
                 let column = places
@@ -1039,12 +1054,18 @@ struct Fault {
     file_index: usize,
 }
 
+/// Each event's user, in file order.
+enum Owners {
+    Wide(Vec<u32>),
+    Narrow(Vec<u16>),
+}
+
 /// Counting sort by owner: each user's events, in file order.
-fn scatter(owners: &[u32], offsets: &[usize], events: Vec<Event>) -> Vec<Event> {
+fn scatter<O: Copy + Into<u64>>(owners: &[O], offsets: &[usize], events: Vec<Event>) -> Vec<Event> {
     let mut cursor = offsets[..offsets.len() - 1].to_vec();
     let mut grouped = vec![Event(0); events.len()];
     for (&o, &e) in owners.iter().zip(&events) {
-        let c = &mut cursor[o as usize];
+        let c = &mut cursor[o.into() as usize];
         grouped[*c] = e;
         *c += 1;
     }
@@ -1091,7 +1112,12 @@ fn settle(user: usize, events: &mut [Event], device: bool) -> Option<Fault> {
 }
 
 /// Turns each fault's rank among its user's lines into its index in the file.
-fn locate(faults: &mut [Fault], owners: &[u32], offsets: &[usize], in_runs: bool) {
+fn locate<O: Copy + Into<u64>>(
+    faults: &mut [Fault],
+    owners: &[O],
+    offsets: &[usize],
+    in_runs: bool,
+) {
     if in_runs {
         for f in faults.iter_mut() {
             f.file_index = offsets[f.user] + f.rank;
@@ -1104,7 +1130,7 @@ fn locate(faults: &mut [Fault], owners: &[u32], offsets: &[usize], in_runs: bool
     }
     let mut seen = vec![0usize; offsets.len()];
     for (i, &o) in owners.iter().enumerate() {
-        let u = o as usize;
+        let u = o.into() as usize;
         if let Some(f) = faults.get_mut(wanted[u])
             && seen[u] == f.rank
         {
