@@ -926,3 +926,20 @@ fn snapshot_sweep_and_tradeoff_views() {
     mask_timing(&mut harness);
     harness.snapshot("tradeoff_dark");
 }
+
+#[test]
+fn the_client_clock_and_tab_sync_are_edited_in_the_policy() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness.get_by_label("Tab sync").click();
+    settle(&mut harness);
+    harness.get_by_label("Client clock").click();
+    harness.run();
+    harness.get_by_label("Wall").click();
+    settle(&mut harness);
+    let policy = &harness.state().document().scenario.policies[0];
+    assert!(policy.tab_sync, "Tab sync ticked");
+    assert_eq!(policy.client_clock, lapse::model::ClientClock::Wall);
+    assert!(harness.state().document().is_dirty());
+    // One tab, no sleep (SPEC example B): neither field changes a number.
+    assert!(has_label(&harness, ALERT));
+}

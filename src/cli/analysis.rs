@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{Failure, emit};
+use crate::analysis::compliance::script_differences;
 use crate::analysis::{
     Param, Standard, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
 };
@@ -222,6 +223,7 @@ pub fn check(args: &CheckArgs) -> Result<(), Failure> {
                     "name": p.name,
                     "verdicts": check_all(p),
                     "warnings": client_warnings(p),
+                    "script_differs": script_differences(p),
                 })).collect::<Vec<_>>(),
             });
             json(&value)?

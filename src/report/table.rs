@@ -1,5 +1,6 @@
 //! Tables for people: columns lined up, durations also shown readably.
 
+use crate::analysis::compliance::{SCRIPT_SETTINGS, script_differences};
 use crate::analysis::{Recommendation, Standard, check_all, client_warnings, disruption};
 use crate::engine::{Metrics, ScenarioRun};
 use crate::model::Policy;
@@ -104,6 +105,11 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
         }
         for warning in client_warnings(p) {
             out.push_str(&format!("  warning: {warning}\n"));
+        }
+        for d in script_differences(p) {
+            out.push_str(&format!(
+                "  warning: the exported lapse-session.js implements {SCRIPT_SETTINGS}, not this policy: {d}\n"
+            ));
         }
     }
     out.push_str("\nrules:\n");

@@ -8,7 +8,8 @@ use crate::app::fields::{self, FieldTexts, Problems, row_label, sub_label};
 use crate::app::help;
 use crate::app::views::plot_kit::policy_color;
 use crate::model::{
-    Csrf, Dur, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Scenario, Warning,
+    ClientClock, Csrf, Dur, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Scenario,
+    Warning,
 };
 
 pub fn ui(
@@ -373,6 +374,33 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
             ui.checkbox(&mut p.preserve_drafts, "Preserve drafts")
                 .on_hover_text(help::PRESERVE_DRAFTS);
             ui.weak("unsaved work survives a new login");
+            ui.end_row();
+
+            let label = row_label(ui, "Client clock", help::CLIENT_CLOCK);
+            fields::choice(
+                ui,
+                &key("client_clock"),
+                &label,
+                help::CLIENT_CLOCK,
+                &mut p.client_clock,
+                &[
+                    (
+                        ClientClock::Monotonic,
+                        "Monotonic",
+                        "A setTimeout timer: it pauses while the laptop sleeps",
+                    ),
+                    (
+                        ClientClock::Wall,
+                        "Wall",
+                        "Compares the wall clock with the deadline: catches up at wake",
+                    ),
+                ],
+            );
+            ui.end_row();
+
+            ui.checkbox(&mut p.tab_sync, "Tab sync")
+                .on_hover_text(help::TAB_SYNC);
+            ui.weak("one deadline for all the user's tabs");
             ui.end_row();
         });
 }

@@ -359,3 +359,55 @@ fn check_prints_every_verdict_and_exits_0_unless_a_must_fails() {
         stderr(&out)
     );
 }
+
+#[test]
+fn check_notes_where_the_exported_script_differs_from_the_policy() {
+    use lapse::analysis::compliance::script_differences;
+    // No client timer, no keepalive: the script has nothing to do that differs.
+    assert!(
+        script_differences(&policy(
+            r#"Policy(name: "a", idle_timeout: "30m", refresh: OnModify)"#
+        ))
+        .is_empty()
+    );
+    // What the script implements: no difference.
+    let same = r#"Policy(name: "s", idle_timeout: "30m", on_expiry: Redirect, keepalive: Keepalive(interval: "5m"),
+        client_clock: Wall, tab_sync: true)"#;
+    assert!(script_differences(&policy(same)).is_empty());
+    // The defaults (Monotonic, no tab_sync) and OnModify: three differences, in that order.
+    let d = script_differences(&policy(
+        r#"Policy(name: "b", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect)"#,
+    ));
+    assert_eq!(d.len(), 3, "{d:?}");
+    assert!(d[0].starts_with("client_clock: Monotonic: "), "{d:?}");
+    assert!(d[1].starts_with("tab_sync: false: "), "{d:?}");
+    assert!(d[2].starts_with("refresh: OnModify: "), "{d:?}");
+    // A keepalive alone: presence is per tab without tab_sync; the clock does not matter.
+    let d = script_differences(&policy(
+        r#"Policy(name: "k", idle_timeout: "30m", keepalive: Keepalive(interval: "5m"))"#,
+    ));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("tab_sync: false: "), "{d:?}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("s.ron");
+    let p = policy(
+        r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect, client_clock: Wall, tab_sync: true)"#,
+    );
+    std::fs::write(&path, scenario(vec![p]).to_ron()).expect("write");
+    let out = lapse(&["check", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("  warning: the exported lapse-session.js implements client_clock: Wall, tab_sync: true, not this policy: refresh: OnModify: "),
+        "{}",
+        stdout(&out)
+    );
+    let out = lapse(&["check", path.to_str().expect("utf-8"), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(
+        json["policies"][0]["script_differs"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}

@@ -1,4 +1,3 @@
-use std::path::Path;
 use std::process::Command;
 
 use lapse::analysis::export::{Target, export, flask_settings};
@@ -292,60 +291,8 @@ fn every_client_script_parses() {
     }
 }
 
-fn run_harness(scenario: &str, ron_text: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("lapse-session.js");
-    std::fs::write(&script, export(&policy(ron_text), Target::Flask).client).expect("write");
-    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/analysis/session_harness.js");
-    let out = node()
-        .arg(&harness)
-        .arg(scenario)
-        .arg(&script)
-        .output()
-        .expect("node runs");
-    assert!(
-        out.status.success(),
-        "scenario {scenario}:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-const EXTEND_5M: &str = r#"Policy(name: "e", idle_timeout: "30m", warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend))"#;
-
-#[test]
-fn client_warns_before_the_deadline_and_extend_pings() {
-    run_harness("extend", EXTEND_5M);
-}
-
-#[test]
-fn client_tabs_share_one_deadline() {
-    run_harness("tabs", EXTEND_5M);
-}
-
-#[test]
-fn client_wakes_from_sleep_by_the_wall_clock() {
-    run_harness(
-        "sleep",
-        r#"Policy(name: "r", idle_timeout: "30m", keepalive: Keepalive(interval: "5m"), on_expiry: Redirect)"#,
-    );
-}
-
-#[test]
-fn client_classic_alert_resets_on_activity_and_sends_nothing() {
-    run_harness(
-        "alert",
-        r#"Policy(name: "b", idle_timeout: "30m", warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss))"#,
-    );
-}
-
-#[test]
-fn client_follows_on_modify_refreshes() {
-    run_harness(
-        "onmodify",
-        r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify)"#,
-    );
-}
+// The script's behaviour (warning, extend ping, tabs, sleep, the classic alert,
+// OnModify) is tested in Chromium: tests/browser/session.rs.
 
 #[test]
 fn export_command_prints_settings_and_script() {
@@ -384,5 +331,29 @@ fn export_command_prints_settings_and_script() {
         stderr(&out).contains("unknown target \"rails\""),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn the_client_script_says_which_spec_settings_it_implements() {
+    let text = export(&policy(SEED), Target::Flask).client;
+    assert!(
+        text.contains("\n// It implements the SPEC settings client_clock: Wall, tab_sync: true, whatever the policy says.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n// NOTE: this policy differs: tab_sync: false: "),
+        "{text}"
+    );
+    let same = r#"Policy(name: "s", idle_timeout: "30m", client_clock: Wall, tab_sync: true,
+        warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend))"#;
+    let text = export(&policy(same), Target::Flask).client;
+    assert!(!text.contains("NOTE: this policy differs"), "{text}");
+    let on_modify = r#"Policy(name: "m", idle_timeout: "30m", refresh: OnModify, on_expiry: Redirect,
+        client_clock: Wall, tab_sync: true)"#;
+    let text = export(&policy(on_modify), Target::Flask).client;
+    assert!(
+        text.contains("\n// NOTE: this policy differs: refresh: OnModify: "),
+        "{text}"
     );
 }

@@ -115,15 +115,21 @@ fn policy() -> impl Strategy<Value = Policy> {
         })
 }
 
-proptest! {
-    // Past failures' seeds are replayed from reference_engine.proptest-regressions,
-    // beside this file (by default proptest would look in tests/proptest-regressions/).
-    #![proptest_config(ProptestConfig {
+/// 20 000 cases. Past failures' seeds are replayed from
+/// reference_engine.proptest-regressions, beside this file (by default
+/// proptest would look in tests/proptest-regressions/, as the test binary's
+/// root is a main.rs).
+fn reference_config() -> ProptestConfig {
+    ProptestConfig {
         failure_persistence: Some(Box::new(
             proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
         )),
         ..ProptestConfig::with_cases(20000)
-    })]
+    }
+}
+
+proptest! {
+    #![proptest_config(reference_config())]
     #[test]
     fn optimised_engine_equals_the_reference(events in events(), policy in policy(), horizon_h in 1u64..48) {
         let cfg = SimConfig { horizon: horizon_h * 3_600_000, away_after: 5 * MIN, bucket: 15 * MIN };
@@ -137,7 +143,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20000))]
+    #![proptest_config(reference_config())]
     /// The tabs-and-sleep engine (src/engine/tabs.rs) shares the server side
     /// with the one-tab engine but has pages, timers and ticks of its own:
     /// on one tab without sleep it must give the same metrics and timeline.
@@ -230,7 +236,7 @@ fn by_date(timeline: &[(u64, Outcome)]) -> Vec<(u64, String)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20000))]
+    #![proptest_config(reference_config())]
     #[test]
     fn optimised_engine_equals_the_reference_with_tabs_and_sleep(
         events in tabbed_events(),
