@@ -24,6 +24,9 @@ use crate::common::{
     hand_trace, is_multi_tab, is_seeded, python_env, replay, seeded_traces, shared_batch, tmp_dir,
 };
 
+/// A hand-made user: name, events as (ms, kind), expected counts.
+type HandUser = (&'static str, Vec<(u64, EventKind)>, Vec<u64>);
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum CsrfSetting {
     /// No CsrfViewMiddleware.
@@ -200,7 +203,7 @@ fn controls() -> Vec<DjangoConfig> {
 /// Max-Age is whole seconds of an age in whole seconds). A session refreshed
 /// at 0.75 s with SESSION_COOKIE_AGE 1801 s: a request 1 ms before
 /// 1801.75 s finds it, one at 1801.75 s does not. Worked by hand.
-fn boundary_users() -> Vec<(&'static str, Vec<(u64, EventKind)>, Vec<u64>)> {
+fn boundary_users() -> Vec<HandUser> {
     use EventKind::{Request, View};
     let deadline = 750 + LIFETIME_S * SECOND;
     vec![

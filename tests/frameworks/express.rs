@@ -25,6 +25,10 @@ use crate::common::{
     hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces, shared_batch, tmp_dir,
 };
 
+/// A hand-made user: name, events as (ms, kind), the counts express-session
+/// gives, the counts the contract gives.
+type SubsecondUser = (&'static str, Vec<(u64, EventKind)>, Vec<u64>, Vec<u64>);
+
 #[derive(Clone, Copy, Debug)]
 struct ExpressConfig {
     /// cookie.maxAge in seconds; None: a browser-session cookie.
@@ -181,7 +185,7 @@ const SUBSECOND: &str = "subsecond";
 ///   contract's session lives until 1801.75 s (one login);
 /// - "whole": refreshed at 0 s, the cookie and the session end together at
 ///   1801 s: a request 1 ms before finds both (one login each side).
-fn subsecond_users() -> Vec<(&'static str, Vec<(u64, EventKind)>, Vec<u64>, Vec<u64>)> {
+fn subsecond_users() -> Vec<SubsecondUser> {
     use EventKind::{Request, View};
     let l = LIFETIME_S * SECOND;
     let kept = || counts(&[("logins", 1)]);

@@ -516,7 +516,7 @@ fn parse_chunk(text: &[u8], with_tab: bool, max_line: u64) -> Chunk<'_> {
                 Ok(None) => {}
                 Ok(Some(event)) => {
                     chunk.first_event_first |= first;
-                    if let Err(message) = chunk.push(&event, at, |u| Cow::Borrowed(u)) {
+                    if let Err(message) = chunk.push(&event, at, Cow::Borrowed) {
                         chunk.stop = Some(Stop::Bad(at, first, Some(1), message));
                         return chunk;
                     }
