@@ -381,6 +381,44 @@ fn exports_results_csv_and_the_plots_as_png() {
     assert!(height > 400 && height < SIZE[1] as u32, "{height}");
 }
 
+/// File → Export report: the window's scenario, unsaved edit included, and
+/// its results. With the alert's idle timeout at 1h (SPEC example B), the
+/// submit at 45 meets a live session: the alert loses nothing.
+#[test]
+fn exports_a_report_of_the_edited_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let html = dir.path().join("report.html");
+    let mut harness = app(egui::Theme::Light, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    settle(&mut harness);
+    assert!(
+        harness.state().document().is_dirty(),
+        "the edit is not saved"
+    );
+    harness
+        .state_mut()
+        .queue(Command::WriteReport(html.clone()));
+    settle(&mut harness);
+
+    let text = std::fs::read_to_string(&html).expect("report written");
+    // The policy selected in the window is the chosen one.
+    assert!(
+        text.contains("Chosen policy: <strong>“alert”</strong>"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "<data value=\"0\" data-policy=\"alert\" data-metric=\"lost_inputs\">0</data>"
+        )
+    );
+    // The embedded scenario is the edited one.
+    assert!(
+        text.contains("idle_timeout: Some(&quot;1h&quot;)"),
+        "the edit is embedded"
+    );
+    assert!(!text.contains("This report has problems"));
+}
+
 /// Hides what changes from run to run (the time a simulation took).
 fn mask_timing(harness: &mut Harness<'static, LapseApp>) {
     let rect = harness.get_by_label_contains("simulated in").rect();
