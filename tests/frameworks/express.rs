@@ -21,8 +21,9 @@ use lapse::model::{Csrf, Dur, EventKind, Policy, Refresh};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Batch, Case, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name, framework_dir,
-    hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces, shared_batch, tmp_dir,
+    Batch, Case, HandEvents, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name,
+    framework_dir, hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces,
+    shared_batch, tmp_dir,
 };
 
 #[derive(Clone, Copy, Debug)]
@@ -173,6 +174,9 @@ fn controls() -> Vec<ExpressConfig> {
 
 const SUBSECOND: &str = "subsecond";
 
+/// One hand-made user: name, events, Express's counts, the engine's.
+type SubsecondUser = (&'static str, HandEvents, Vec<u64>, Vec<u64>);
+
 /// The known difference (SPEC section 7): express-session sends only
 /// `Expires`, rounded down to the second, so its cookie can die up to 999 ms
 /// before the session would. maxAge 1801 s, rolling. Worked by hand:
@@ -181,7 +185,7 @@ const SUBSECOND: &str = "subsecond";
 ///   contract's session lives until 1801.75 s (one login);
 /// - "whole": refreshed at 0 s, the cookie and the session end together at
 ///   1801 s: a request 1 ms before finds both (one login each side).
-fn subsecond_users() -> Vec<(&'static str, Vec<(u64, EventKind)>, Vec<u64>, Vec<u64>)> {
+fn subsecond_users() -> Vec<SubsecondUser> {
     use EventKind::{Request, View};
     let l = LIFETIME_S * SECOND;
     let kept = || counts(&[("logins", 1)]);
