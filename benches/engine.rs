@@ -46,7 +46,7 @@ fn population(users: usize, days: u64) -> Trace {
 /// synthetic one above, whose uniform mix has far more views and submits per
 /// event (the expensive ones).
 fn engine(c: &mut Criterion) {
-    let scenario = bench_scenario(1000, 5).unwrap_or_else(|e| panic!("{e}"));
+    let scenario = bench_scenario(1000, 5, false).unwrap_or_else(|e| panic!("{e}"));
     let generated = lapse::generate::generate(&scenario).unwrap_or_else(|e| panic!("{e}"));
     let cfg = scenario.sim_config();
     let policy = every_feature_policy();

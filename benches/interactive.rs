@@ -14,8 +14,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use lapse::app::prepare::{gap_histogram, plot_data};
-use lapse::app::{default_file, timeline};
+use lapse::app::default_file;
+use lapse::app::views::{gap_histogram, plot_data, timeline};
 use lapse::engine::incremental::Simulator;
 use lapse::engine::{Progress, RunOptions, run_scenario};
 use lapse::model::{Dur, ScenarioFile};

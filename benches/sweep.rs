@@ -10,7 +10,7 @@ use lapse::model::Dur;
 
 fn sweep_48_steps(c: &mut Criterion) {
     // 1000 default office workers, Monday to Friday; the every-feature policy.
-    let scenario = bench_scenario(1_000, 5).expect("the bench scenario is valid");
+    let scenario = bench_scenario(1_000, 5, false).expect("the bench scenario is valid");
     let trace = lapse::generate::generate(&scenario).expect("generates");
     let policy = scenario.policies[0].clone();
     let spec = SweepSpec {

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use crate::engine::{RunOptions, run_policy};
 use crate::model::{
-    ClientClock, Csrf, Diagnostic, Diagnostics, Dur, Event, EventKind, Keepalive, OnExpiry,
-    OnResponse, Policy, ResetsOn, Scenario, Trace, Warning,
+    ClientClock, Csrf, Diagnostic, Diagnostics, Dur, Keepalive, OnExpiry, OnResponse, Policy,
+    ResetsOn, Scenario, Trace, Warning,
 };
 
 /// What `lapse bench` measured.
@@ -23,8 +23,8 @@ pub struct BenchReport {
     /// Best of the runs, every core.
     pub all_cores: Duration,
     pub cores: usize,
-    /// The same people with up to four tabs and laptops that sleep (see
-    /// [`with_tabs_and_sleep`]): its events, and the best run on one thread.
+    /// The same number of office workers with the profile's default tabs and
+    /// laptops (see docs/generate.md): its events, and the best run on one thread.
     pub tabbed_events: usize,
     pub tabbed_one_core: Duration,
     /// Every result of the default scenario after an edit (totals, series, per user).
@@ -32,7 +32,13 @@ pub struct BenchReport {
     pub interactive: Duration,
     /// The default scenario after an edit that re-simulates every policy.
     pub interactive_all: Duration,
-    /// Peak resident memory of the process (Linux), in bytes.
+    /// The population's canonical CSV: its size, and the best time to read
+    /// it from memory, plain and gzip-compressed (every core).
+    pub csv_bytes: usize,
+    pub read_csv: Duration,
+    pub read_gzip: Duration,
+    /// Peak resident memory of the process (Linux), in bytes, before the
+    /// reader's test.
     pub peak_rss: Option<u64>,
 }
 
@@ -66,51 +72,27 @@ pub fn every_feature_policy() -> Policy {
     p
 }
 
-/// The same people in up to four tabs, with laptops that sleep: a stand-in
-/// for a multi-tab population until profiles generate one. Deterministic.
-/// About one page view in three opens another tab, the next events stay in
-/// it, and a pause of over 45 minutes is slept through half the time (the
-/// device sleeps a minute after the last event and wakes a minute before
-/// the next).
-pub fn with_tabs_and_sleep(trace: &Trace) -> Trace {
-    let mut draw = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move || {
-        // xorshift64: enough for a benchmark's shuffling.
-        draw ^= draw << 13;
-        draw ^= draw >> 7;
-        draw ^= draw << 17;
-        draw
-    };
-    let users = trace.users().map(|(name, events)| {
-        let mut out = Vec::with_capacity(events.len() + 8);
-        let mut tab = 0u8;
-        for (i, e) in events.iter().enumerate() {
-            if i > 0 {
-                let gap_start = events[i - 1].time();
-                if e.time() - gap_start > 45 * 60_000 && next() % 2 == 0 {
-                    out.push(Event::new(gap_start + 60_000, EventKind::Sleep));
-                    out.push(Event::new(e.time() - 60_000, EventKind::Wake));
-                }
-            }
-            if e.kind() == EventKind::View && next() % 3 == 0 {
-                tab = (tab + 1 + (next() % 3) as u8) % 4;
-            }
-            out.push(Event::with_tab(e.time(), e.kind(), tab));
-        }
-        (name.to_string(), out)
-    });
-    Trace::from_users(users.collect::<Vec<_>>())
-}
-
 /// The benchmark population: `users` default office workers (see
-/// docs/generate.md) over `days` days from a Monday, seed 42.
-pub fn bench_scenario(users: usize, days: u64) -> Result<Scenario, Diagnostics> {
+/// docs/generate.md) over `days` days from a Monday, seed 42, in one tab on
+/// computers that never sleep (the engine's fast path, as measured before
+/// tabs and sleep); `tabs_and_sleep` keeps the profile's default tabs and
+/// laptops.
+pub fn bench_scenario(
+    users: usize,
+    days: u64,
+    tabs_and_sleep: bool,
+) -> Result<Scenario, Diagnostics> {
+    let habits = if tabs_and_sleep {
+        ""
+    } else {
+        r#", tabs: Tabs(max: 1), device: Device(laptops: 0.0)"#
+    };
     let text = format!(
         r#"Scenario(
             name: "bench",
             seed: 42,
             horizon: "{days}d",
-            profiles: [Profile(name: "office")],
+            profiles: [Profile(name: "office"{habits})],
             population: Generated([(profile: "office", users: {users})]),
             policies: [Policy(name: "placeholder")],
         )"#
@@ -123,7 +105,7 @@ pub fn bench_scenario(users: usize, days: u64) -> Result<Scenario, Diagnostics> 
 /// Measures generation, the engine on one core and on all, and the default
 /// scenario's interactive update, keeping the best of `runs` runs of each.
 pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Diagnostics> {
-    let scenario = bench_scenario(users, days)?;
+    let scenario = bench_scenario(users, days, false)?;
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
@@ -143,11 +125,17 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
     let all_cores = best_of(runs, || {
         run_policy(&trace, policy, &cfg, RunOptions::TOTALS);
     });
-    let tabbed = with_tabs_and_sleep(&trace);
+    let tabbed_scenario = bench_scenario(users, days, true)?;
+    let tabbed = one_thread
+        .install(|| crate::generate::generate(&tabbed_scenario))
+        .map_err(generation_error)?;
     let tabbed_one_core = best_of(runs, || {
         one_thread.install(|| run_policy(&tabbed, policy, &cfg, RunOptions::TOTALS));
     });
     let (interactive, interactive_all) = interactive_update(runs)?;
+    // Before the reader's test, which holds the whole CSV in memory.
+    let peak_rss = peak_rss();
+    let (csv_bytes, read_csv, read_gzip) = read_trace(&trace, runs)?;
     Ok(BenchReport {
         users,
         days,
@@ -161,8 +149,30 @@ pub fn run_bench(users: usize, days: u64, runs: usize) -> Result<BenchReport, Di
         tabbed_one_core,
         interactive,
         interactive_all,
-        peak_rss: peak_rss(),
+        csv_bytes,
+        read_csv,
+        read_gzip,
+        peak_rss,
     })
+}
+
+/// The trace written as the canonical CSV, and the best times to read it back
+/// from memory, plain and gzip-compressed (the fast level of `gzip -1`).
+fn read_trace(trace: &Trace, runs: usize) -> Result<(usize, Duration, Duration), Diagnostics> {
+    let failed = |e: std::io::Error| Diagnostic::new(format!("cannot write the trace: {e}"));
+    let mut csv = Vec::new();
+    trace.write_csv(&mut csv).map_err(failed)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &csv).map_err(failed)?;
+    let packed = gz.finish().map_err(failed)?;
+    let source = std::path::Path::new("bench.csv");
+    let plain = best_of(runs, || {
+        std::hint::black_box(Trace::read_csv(&csv[..], source).ok());
+    });
+    let gzip = best_of(runs, || {
+        std::hint::black_box(Trace::read_csv(&packed[..], source).ok());
+    });
+    Ok((csv.len(), plain, gzip))
 }
 
 /// The best wall time of `runs` calls of `f`.
@@ -243,7 +253,7 @@ impl std::fmt::Display for BenchReport {
         )?;
         writeln!(
             f,
-            "tabs and sleep    {:>9.2} ms {:>8.1} M events/s  (1 core; the same people in up to 4 tabs, sleeping through long pauses: {} events)",
+            "tabs and sleep    {:>9.2} ms {:>8.1} M events/s  (1 core; office workers with their default tabs and laptops: {} events)",
             ms(self.tabbed_one_core),
             self.tabbed_events as f64 / self.tabbed_one_core.as_secs_f64() / 1e6,
             self.tabbed_events
@@ -257,6 +267,17 @@ impl std::fmt::Display for BenchReport {
             f,
             "                  {:>9.2} ms  (default scenario, every policy re-simulated: a horizon, away-after or bucket edit)",
             ms(self.interactive_all)
+        )?;
+        let mb_per_s = |d: Duration| self.csv_bytes as f64 / d.as_secs_f64() / 1e6;
+        writeln!(
+            f,
+            "read trace CSV    {:>9.2} ms {:>8.1} MB/s  ({:.1} MB, {} cores); gzip: {:.2} ms, {:.1} MB/s of CSV",
+            ms(self.read_csv),
+            mb_per_s(self.read_csv),
+            self.csv_bytes as f64 / 1e6,
+            self.cores,
+            ms(self.read_gzip),
+            mb_per_s(self.read_gzip)
         )?;
         match self.peak_rss {
             Some(b) => write!(f, "peak memory       {:>9.1} MiB", b as f64 / 1_048_576.0),

@@ -36,9 +36,21 @@ pub fn scenario(data: &[u8]) {
     let _ = run_scenario(&scenario, &trace, RunOptions::EVERYTHING);
 }
 
-/// Any bytes as a trace CSV: reading must never panic, and a trace that reads
-/// must write back and replay (against the default policy) without panicking.
+/// Any bytes as a trace CSV: reading must never panic, the fast reader must
+/// give what the one-record-at-a-time reference reader gives (same trace or
+/// same first error; blocks and chunks cut at sizes the input picks), and a
+/// trace that reads must write back and replay (against the default policy)
+/// without panicking.
 pub fn trace_csv(data: &[u8]) {
+    // Gzip only the fast reader decompresses.
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        let (fast, reference) =
+            crate::model::trace::read_both(data, 1 + data.len() % 97, 1 + data.len() % 13);
+        assert_eq!(
+            fast, reference,
+            "the fast and the reference trace readers disagree"
+        );
+    }
     let Ok(trace) = Trace::read_csv(data, Path::new("fuzz.csv")) else {
         return;
     };

@@ -2,10 +2,11 @@
 //!
 //! [`model`] holds what a user writes down (durations, traces, policies,
 //! scenarios); [`engine`] replays traces against policies and counts what
-//! happens. The command line ([`cli`]) is a thin layer over both.
+//! happens; [`report`] turns results into tables, CSV and JSON. The command
+//! line ([`cli`]) and the desktop app ([`app`]) are thin layers over them.
 
 pub mod analysis;
-#[cfg(feature = "gui")]
+/// The desktop app; without the `gui` feature only its views' data.
 pub mod app;
 pub mod bench;
 pub mod cli;
@@ -16,3 +17,4 @@ pub mod fuzz_entry;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod report;

@@ -98,7 +98,7 @@ fn opens_on_the_default_scenario_and_shows_its_totals() {
     ));
     for p in &run.policies {
         let m = &p.metrics;
-        let n = lapse::app::plots::thousands;
+        let n = lapse::app::views::format::thousands;
         let start = format!(
             "{}: {} logouts, {} while present (",
             p.name,
@@ -763,7 +763,7 @@ fn clicking_a_sweep_point_in_the_trade_off_view_applies_it_and_undo_reverts() {
     let fifty = &data.points[6];
     assert_eq!(
         fifty.kind,
-        lapse::app::tradeoff::PointKind::Step {
+        lapse::app::views::tradeoff::PointKind::Step {
             policy: 0,
             param: lapse::analysis::param::Param::IdleTimeout,
             value: lapse::model::Dur::mins(50),
@@ -887,4 +887,21 @@ fn snapshot_sweep_and_tradeoff_views() {
     settle(&mut harness);
     mask_timing(&mut harness);
     harness.snapshot("tradeoff_dark");
+}
+
+#[test]
+fn the_client_clock_and_tab_sync_are_edited_in_the_policy() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness.get_by_label("Tab sync").click();
+    settle(&mut harness);
+    harness.get_by_label("Client clock").click();
+    harness.run();
+    harness.get_by_label("Wall").click();
+    settle(&mut harness);
+    let policy = &harness.state().document().scenario.policies[0];
+    assert!(policy.tab_sync, "Tab sync ticked");
+    assert_eq!(policy.client_clock, lapse::model::ClientClock::Wall);
+    assert!(harness.state().document().is_dirty());
+    // One tab, no sleep (SPEC example B): neither field changes a number.
+    assert!(has_label(&harness, ALERT));
 }

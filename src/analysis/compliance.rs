@@ -197,6 +197,39 @@ pub fn check(policy: &Policy, standard: Standard) -> Verdict {
     }
 }
 
+// ----- the exported client script ------------------------------------------------
+
+/// The SPEC settings `lapse export`'s client script (lapse-session.js)
+/// implements whatever the policy says: it reads the wall clock and shares one
+/// timer, one warning and the user's presence between tabs.
+pub const SCRIPT_SETTINGS: &str = "client_clock: Wall, tab_sync: true";
+
+/// Where the exported client script does something else than `lapse run`
+/// simulates for this policy (empty: the script is the policy). Only policies
+/// whose pages run a timer or a keepalive are concerned.
+pub fn script_differences(policy: &Policy) -> Vec<String> {
+    let mut out = Vec::new();
+    if !policy.has_client_timer() && policy.keepalive.is_none() {
+        return out;
+    }
+    if policy.has_client_timer() && policy.client_clock != ClientClock::Wall {
+        out.push(format!(
+            "client_clock: {}: the script compares the wall clock with its deadline (Wall), so after a sleep it does at once what came due",
+            policy.client_clock.name()
+        ));
+    }
+    if !policy.tab_sync {
+        out.push("tab_sync: false: the script shares one timer, one warning and the user's presence between tabs (tab_sync: true)".into());
+    }
+    if policy.has_client_timer() && policy.refresh != Refresh::EachRequest {
+        out.push(format!(
+            "refresh: {}: the script moves its deadline only when the server refreshed the session, while the SPEC's client timer restarts at every request that reaches a live session",
+            policy.refresh.name()
+        ));
+    }
+    out
+}
+
 // ----- what the server enforces ------------------------------------------------
 
 /// How long an idle user's session can live on the server: the idle timeout

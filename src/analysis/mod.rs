@@ -2,10 +2,10 @@
 //! framework exports and recommendations.
 //!
 //! Every function here is pure or returns data (no printing), so the GUI can
-//! call it directly; the command line ([`command`]) formats the data.
+//! call it directly; [`crate::report`] formats the data and the command line
+//! prints it.
 //! docs/analysis.md describes the API and the decisions behind it.
 
-pub mod command;
 pub mod compliance;
 pub mod export;
 pub mod frontier;
@@ -13,7 +13,7 @@ pub mod param;
 pub mod recommend;
 pub mod sweep;
 
-pub use compliance::{Standard, Verdict, check, check_all};
+pub use compliance::{Standard, Verdict, check, check_all, client_warnings};
 pub use export::{Export, FlaskSettings, Target, client_script, export, flask_settings};
 pub use frontier::{disruption, frontier, tradeoff_point};
 pub use param::Param;

@@ -1,36 +1,60 @@
 
   // ----- How it works ---------------------------------------------------------------
+  // This script implements two settings of Lapse's SPEC whatever the policy says:
+  // client_clock: Wall and tab_sync: true (`lapse check` warns about a policy
+  // that asks for anything else).
   // - The timer follows the server: `deadline` is when the server session ends if
   //   nothing refreshes it. It moves only on responses that refreshed the session
   //   (by CONFIG.refresh, or the server's `X-Session-Refreshed: 1|0` header, or a
   //   `<meta name="session-refreshed" content="1|0">` on the page), never on mouse
   //   moves unless the policy says resets_on: RequestsAndActivity.
-  // - Tabs share one deadline (localStorage + BroadcastChannel): a refresh or a
-  //   sign-out in one tab is seen by all.
-  // - Every check compares Date.now() with the deadline, once a second and when
-  //   the page becomes visible again: a laptop waking from sleep, or a throttled
-  //   background tab, sees the session as it really is, never a stale countdown.
+  // - Tabs share one session (localStorage, announced on a BroadcastChannel and
+  //   by storage events): the deadline, the one warning of each cycle, its answer,
+  //   the sign-out, and when the user was last present in any tab.
+  // - Wall clock: the deadline is compared with Date.now() when it comes due and
+  //   once a second, so a laptop waking from sleep, or a throttled background
+  //   tab, sees the session as it really is, never a stale countdown.
+  // - Keepalive: every open tab ticks every keepaliveMs of its own running time
+  //   (performance.now(), which stands still while the device sleeps) and pings
+  //   when the user was present in any tab since the previous tick.
+  // - The warning stays on screen until the deadline, a click, or a refresh of
+  //   the session. The user's first action in any tab answers it (and with
+  //   extendOnAnswer pings at once); the panel then says so and keeps its button
+  //   where it was, so a pointer on its way to "Stay signed in" never makes the
+  //   click land on the page behind.
   // - Include it only on pages served to a signed-in user. Other clients (XHR,
   //   htmx) call lapseSession.serverResponded(sentAtMs, response) after a response.
+  // - Every change is also announced as a `lapse-session` DOM event on window
+  //   (detail.type: warning, answered, missed, ended, redirect, keepalive, extend),
+  //   for an app's own analytics.
 
   const KEY = "lapse-session:";
   const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
   const PRESENCE_EVENTS = ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll", "input"];
-  const TICK_MS = 1000;
+  const HEARTBEAT_MS = 1000; // how soon a wall-clock jump (sleep) is noticed
+  const SHARED = ["deadline", "ended", "warned", "answered", "presence"];
   const doc = global.document || null;
   const loc = global.location || null;
   const now = function () { return Date.now(); };
+  const perf = global.performance && typeof global.performance.now === "function" ? global.performance : null;
+  const mono = function () { return perf ? perf.now() : Date.now(); };
   const store = openStorage();
-  const channel = typeof global.BroadcastChannel === "function" ? new global.BroadcastChannel("lapse-session") : null;
+  const channel = openChannel();
   const rawFetch = typeof global.fetch === "function" ? global.fetch.bind(global) : null;
 
+  const TAB_ID = String(Math.random()).slice(2) + "-" + now();
   const pageOpenedAt = now();
-  let deadline = 0;        // wall-clock ms at which the server session ends (as far as we know)
+  const pageOpenedMono = mono();
+  // The session as this tab knows it; every tab converges on the latest values.
+  const shared = { deadline: 0, ended: 0, warned: 0, answered: 0, presence: 0 };
   let ended = false;       // expired, signed out, or a ping found no session
-  let warnedFor = 0;       // the deadline whose warning was shown: one warning per cycle
-  let warningOpen = false;
-  let lastPresence = pageOpenedAt;
-  let ticksDone = 0;       // keepalive ticks handled (tick k is at pageOpenedAt + k * keepaliveMs)
+  let shownFor = 0;        // the deadline whose warning this tab shows
+  let pending = 0;         // requests of ours still in flight
+  let ticksDone = 0;       // keepalive ticks handled (tick k at pageOpenedMono + k * keepaliveMs)
+  let checkTimer = null;
+  let checkDueMono = 0;
+  let keepaliveDueMono = 0;
+  let leaving = false;     // signing out: this page is going to the login page
   let ui = null;
 
   // ----- shared state -----------------------------------------------------------------
@@ -42,7 +66,15 @@
       s.removeItem(KEY + "probe");
       return s;
     } catch (e) {
-      return null; // storage off: this tab runs on its own
+      return null; // storage off (a private window, a blocked origin)
+    }
+  }
+
+  function openChannel() {
+    try {
+      return typeof global.BroadcastChannel === "function" ? new global.BroadcastChannel("lapse-session") : null;
+    } catch (e) {
+      return null;
     }
   }
 
@@ -51,69 +83,77 @@
     return Number.isFinite(v) ? v : 0;
   }
 
-  function write(name, value) {
-    if (!store) return;
-    try {
-      store.setItem(KEY + name, String(value));
-    } catch (e) {
-      // full or blocked: other tabs still hear the BroadcastChannel
-    }
+  /** Takes a value from another tab (or storage); every shared value only grows. */
+  function learn(name, value) {
+    const v = Number(value);
+    if (!(v > shared[name])) return false;
+    shared[name] = v;
+    if (name === "deadline") newCycle();
+    // An end before this page loaded is history: the page was served to a signed-in user.
+    if (name === "ended" && !ended && v > lastRefresh() && v > pageOpenedAt) sessionEnded(v, false);
+    if (name === "answered" && v === shownFor && ui && ui.box.getAttribute("data-state") === "warning") hidePanel();
+    return true;
   }
 
-  function tell(message) {
-    if (channel) channel.postMessage(message);
+  /** Records a value here and tells the other tabs. */
+  function share(name, value) {
+    if (!learn(name, value)) return;
+    if (store) {
+      try {
+        store.setItem(KEY + name, String(shared[name]));
+      } catch (e) {
+        // full or blocked: the other tabs still hear the BroadcastChannel
+      }
+    }
+    // Presence changes with every key and mouse move: storage events carry it
+    // (and each tab reads storage before it acts); the channel only without storage.
+    if (channel && !(name === "presence" && store)) channel.postMessage({ name: name, value: shared[name] });
+  }
+
+  /** Catches up with other tabs (messages can be missed while asleep). */
+  function sync() {
+    SHARED.forEach(function (name) { learn(name, readNumber(name)); });
+  }
+
+  function announce(type, extra) {
+    if (typeof global.dispatchEvent !== "function" || typeof global.CustomEvent !== "function") return;
+    const detail = { type: type, deadline: shared.deadline, at: now() };
+    if (extra) Object.keys(extra).forEach(function (k) { detail[k] = extra[k]; });
+    global.dispatchEvent(new global.CustomEvent("lapse-session", { detail: detail }));
   }
 
   /** When the session was last refreshed, as far as this tab knows. */
   function lastRefresh() {
-    return CONFIG.idleMs === null ? pageOpenedAt : deadline - CONFIG.idleMs;
+    return CONFIG.idleMs === null ? pageOpenedAt : shared.deadline - CONFIG.idleMs;
   }
 
   /** The server refreshed the session at `at` (seen here): a new cycle, for every tab. */
   function refreshed(at) {
-    if (CONFIG.idleMs === null) return;
-    const d = at + CONFIG.idleMs;
-    if (!adopt(d)) return;
-    write("deadline", d);
-    tell({ type: "deadline", deadline: d });
+    if (CONFIG.idleMs !== null) share("deadline", at + CONFIG.idleMs);
   }
 
-  /** Takes a later deadline (from this tab or another); true when it moved. */
-  function adopt(d) {
-    if (!(d > deadline)) return false;
-    deadline = d;
-    ended = false; // if it had ended: signed in again (perhaps in another tab)
-    warningOpen = false; // a refresh ends the cycle the warning was about
-    hidePanel();
-    return true;
+  /** A later deadline: signed in (again, perhaps in another tab), a new cycle. */
+  function newCycle() {
+    ended = false;
+    if (ui && ui.box.getAttribute("data-state") === "answered") {
+      showAnswered(); // keeps the confirmation, with the new time
+    } else {
+      hidePanel(); // a refresh ends the cycle the warning was about
+    }
+    schedule();
   }
 
   /** The session is over; `at` is when. Tabs refreshed after `at` are not affected. */
-  function sessionEnded(at, share) {
+  function sessionEnded(at, tellOthers) {
     if (ended) return;
     ended = true;
-    if (share) {
-      write("ended", at);
-      tell({ type: "ended", at: at });
-    }
+    if (tellOthers) share("ended", at);
+    announce("ended");
     if (CONFIG.redirectOnExpiry) {
       redirect();
     } else {
       showEnded();
     }
-  }
-
-  /** Catches up with other tabs (storage events can be missed while asleep). */
-  function sync() {
-    adopt(readNumber("deadline"));
-    const e = readNumber("ended");
-    if (!ended && e > lastRefresh()) sessionEnded(e, false);
-  }
-
-  function onShared(message) {
-    if (!message) return;
-    if (message.type === "deadline") adopt(Number(message.deadline));
-    if (message.type === "ended" && Number(message.at) > lastRefresh()) sessionEnded(Number(message.at), false);
   }
 
   // ----- the server ---------------------------------------------------------------------
@@ -145,18 +185,25 @@
     return el ? el.getAttribute("content") : null;
   }
 
+  /** A POST that outlives the page (keepalive), so a ping sent as the user leaves still arrives. */
   function post(url) {
     if (!rawFetch) return Promise.resolve(null);
     const headers = {};
     const token = metaContent("csrf-token");
     if (token) headers[CONFIG.csrfHeader] = token;
-    return rawFetch(url, { method: "POST", credentials: "same-origin", cache: "no-store", headers: headers })
-      .catch(function () { return null; }); // offline: the timer runs on
+    pending += 1;
+    return rawFetch(url, { method: "POST", credentials: "same-origin", cache: "no-store", keepalive: true, headers: headers })
+      .catch(function () { return null; }) // offline: the timer runs on
+      .then(function (r) {
+        pending -= 1;
+        return r;
+      });
   }
 
   /** A keepalive or extend ping. A ping never signs anyone in: 401 means the session is gone. */
   function ping(url, modifies) {
     const sentAt = now();
+    announce(modifies ? "extend" : "keepalive");
     return post(url).then(function (r) {
       if (!r) return;
       if (r.ok) serverResponded(sentAt, r, modifies);
@@ -199,60 +246,97 @@
 
   // ----- the clock ----------------------------------------------------------------------
 
-  function tick() {
+  /** The next wall-clock instant at which the warning or the deadline is due. */
+  function wallDue() {
+    if (ended || CONFIG.idleMs === null || !(shared.deadline > 0)) return Infinity;
+    const d = shared.deadline;
+    const warnAt = CONFIG.warningLeadMs === null ? Infinity : d - CONFIG.warningLeadMs;
+    return shownFor !== d && shared.warned !== d && shared.answered !== d ? Math.min(warnAt, d) : d;
+  }
+
+  /** One timer: exactly at the next due instant, and at least once a second, because
+   * timers stand still while the device sleeps and the wall clock does not. */
+  function schedule() {
+    if (checkTimer !== null) global.clearTimeout(checkTimer);
+    const delay = Math.max(0, Math.min(HEARTBEAT_MS, wallDue() - now()));
+    checkDueMono = mono() + delay;
+    checkTimer = global.setTimeout(function () {
+      checkTimer = null;
+      check();
+      schedule();
+    }, delay);
+  }
+
+  /** What is due by the wall clock, in the SPEC's order: a warning missed, the
+   * redirect, a new warning. After a sleep past the deadline no warning flashes. */
+  function check() {
     sync();
-    if (ended || CONFIG.idleMs === null) {
-      keepalive(now());
-      return;
-    }
+    if (ended || CONFIG.idleMs === null || !(shared.deadline > 0)) return;
     const t = now();
-    if (t >= deadline) {
-      // Also after a sleep that outlasted the session: no warning for a session already gone.
-      sessionEnded(deadline, true);
+    const d = shared.deadline;
+    if (t >= d) {
+      if (shownFor === d && shared.answered !== d) announce("missed");
+      sessionEnded(d, true);
       return;
     }
-    if (CONFIG.warningLeadMs !== null && t >= deadline - CONFIG.warningLeadMs && warnedFor !== deadline) {
-      warnedFor = deadline;
+    if (CONFIG.warningLeadMs !== null && t >= d - CONFIG.warningLeadMs && shownFor !== d && shared.answered !== d) {
+      shownFor = d;
+      share("warned", d);
       showWarning();
+      announce("warning");
     }
-    keepalive(t);
-    if (warningOpen) renderWarning(t);
+    if (ui && !ui.box.hidden && ui.box.getAttribute("data-state") === "warning") renderWarning(t);
   }
 
-  /** Pings at the latest tick due if the user was present in the interval before it.
-   * Ticks missed while asleep are not made up for: the user was not there. */
-  function keepalive(t) {
-    if (CONFIG.keepaliveMs === null || ended) return;
-    const k = Math.floor((t - pageOpenedAt) / CONFIG.keepaliveMs);
-    if (k <= ticksDone) return;
-    ticksDone = k;
-    const tickAt = pageOpenedAt + k * CONFIG.keepaliveMs;
-    if (lastPresence >= tickAt - CONFIG.keepaliveMs && lastPresence < tickAt) {
-      ping(CONFIG.keepaliveUrl, false);
-    }
+  function scheduleKeepalive() {
+    if (CONFIG.keepaliveMs === null) return;
+    keepaliveDueMono = pageOpenedMono + (ticksDone + 1) * CONFIG.keepaliveMs;
+    global.setTimeout(keepaliveTick, Math.max(0, keepaliveDueMono - mono()));
   }
 
+  /** Tick k of this tab: pings if the user was present in any tab in [tick - interval, tick).
+   * Its interval counts running time only: after a sleep of d the next tick comes d later. */
+  function keepaliveTick() {
+    check(); // the SPEC's order: a missed warning, the redirect and a new warning come first
+    const k = Math.floor((mono() - pageOpenedMono) / CONFIG.keepaliveMs);
+    if (k > ticksDone && !leaving) {
+      ticksDone = k;
+      const tickAt = now() - (mono() - (pageOpenedMono + k * CONFIG.keepaliveMs));
+      if (shared.presence >= tickAt - CONFIG.keepaliveMs && shared.presence < tickAt) {
+        ping(CONFIG.keepaliveUrl, false);
+      }
+    }
+    scheduleKeepalive();
+  }
+
+  /** The user did something in this tab. */
   function present() {
+    check(); // catch up first: after a sleep, an action must not answer a warning already gone
     const t = now();
-    const quiet = t - lastPresence < 250;
-    lastPresence = t;
-    if (warningOpen) {
-      answer();
-    } else if (CONFIG.resetsOnActivity && !ended && !quiet) {
-      refreshed(t); // the client-only reset the policy asks for (see CONFIG)
-    }
+    share("presence", t);
+    if (warningUnanswered()) answer();
+    if (CONFIG.resetsOnActivity && !ended) refreshed(t); // the client-only reset the policy asks for (see CONFIG)
   }
 
-  /** The user's first action while the warning shows answers it. */
+  function warningUnanswered() {
+    const d = shared.deadline;
+    return !ended && shared.warned === d && shared.answered !== d && now() < d;
+  }
+
+  /** The user's first action while the warning shows, in any tab, answers it. */
   function answer() {
-    warningOpen = false;
-    hidePanel();
+    share("answered", shared.deadline);
+    announce("answered");
+    showAnswered();
     if (CONFIG.extendOnAnswer) ping(CONFIG.extendUrl, true);
   }
 
   function redirect() {
+    if (leaving) return;
+    leaving = true;
     saveAllDrafts();
     hidePanel();
+    announce("redirect");
     post(CONFIG.logoutUrl).then(function () {
       if (loc) loc.assign(CONFIG.loginUrl);
     });
@@ -266,13 +350,17 @@
     const box = doc.createElement("div");
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", "Session");
-    box.setAttribute("style", "position:fixed;right:1em;bottom:1em;z-index:2147483647;max-width:26em;padding:1em;background:#fff;color:#111;border:2px solid #111;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.3)");
+    box.setAttribute("data-lapse-session", "");
+    // A fixed width, anchored bottom-right, and a button of fixed width at the
+    // bottom: when the answer changes the message, the button stays under the pointer.
+    box.setAttribute("style", "position:fixed;right:1em;bottom:1em;z-index:2147483647;box-sizing:border-box;width:24em;max-width:calc(100vw - 2em);padding:1em;background:#fff;color:#111;border:2px solid #111;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.3)");
     const text = doc.createElement("p");
     text.setAttribute("role", "alert"); // read out once when it changes, not every second
     const countdown = doc.createElement("p");
     countdown.setAttribute("aria-hidden", "true");
     const button = doc.createElement("button");
     button.setAttribute("type", "button");
+    button.setAttribute("style", "min-width:10em");
     const link = doc.createElement("a");
     link.setAttribute("target", "_blank");
     link.setAttribute("rel", "noopener");
@@ -281,7 +369,7 @@
     box.appendChild(button);
     box.appendChild(link);
     button.addEventListener("click", function () {
-      if (warningOpen) answer();
+      if (warningUnanswered()) answer(); // a keyboard user's Enter on the focused button
       hidePanel();
     });
     box.hidden = true;
@@ -294,43 +382,64 @@
     return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   }
 
-  function showWarning() {
-    warningOpen = true;
+  function showPanel(state, message, buttonText) {
     const p = panel();
     if (!p) return;
-    p.text.textContent = CONFIG.extendOnAnswer
-      ? "You will be signed out at " + clock(deadline) + " because of inactivity."
-      : "Your session ends at " + clock(deadline) + " unless this page contacts the server.";
-    p.button.textContent = CONFIG.extendOnAnswer ? "Stay signed in" : "OK";
-    p.button.hidden = false;
+    p.box.setAttribute("data-state", state);
+    p.box.setAttribute("data-deadline", String(shared.deadline));
+    p.text.textContent = message;
+    p.countdown.textContent = "";
+    p.button.textContent = buttonText || "";
+    p.button.hidden = !buttonText;
     p.link.hidden = true;
     p.box.hidden = false;
+  }
+
+  function showWarning() {
+    showPanel("warning", CONFIG.extendOnAnswer
+      ? "You will be signed out at " + clock(shared.deadline) + " because of inactivity. Any activity on this page keeps you signed in."
+      : "Your session ends at " + clock(shared.deadline) + " unless this page contacts the server.",
+    CONFIG.extendOnAnswer ? "Stay signed in" : "OK");
+  }
+
+  /** The warning was answered: the panel stays, its button in place, until clicked. */
+  function showAnswered() {
+    showPanel("answered", CONFIG.extendOnAnswer
+      ? "You are still signed in (until " + clock(shared.deadline) + " without activity)."
+      : "Noted. Your session still ends at " + clock(shared.deadline) + " unless this page contacts the server.",
+    "OK");
   }
 
   function renderWarning(t) {
     const p = panel();
     if (!p) return;
-    const s = Math.max(0, Math.ceil((deadline - t) / 1000));
+    const s = Math.max(0, Math.ceil((shared.deadline - t) / 1000));
     p.countdown.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0") + " left";
   }
 
   function showEnded() {
-    warningOpen = false;
+    showPanel("ended", "Your session has ended." + (CONFIG.preserveDrafts
+      ? " What you typed is kept and comes back after you sign in."
+      : " Sign in again in a new tab to keep what you typed on this page, then continue here."), "");
     const p = panel();
     if (!p) return;
-    p.text.textContent = "Your session has ended." + (CONFIG.preserveDrafts
-      ? " What you typed is kept and comes back after you sign in."
-      : " Sign in again in a new tab to keep what you typed on this page, then continue here.");
-    p.countdown.textContent = "";
-    p.button.hidden = true;
     p.link.textContent = "Sign in again";
     p.link.setAttribute("href", CONFIG.loginUrl);
     p.link.hidden = false;
-    p.box.hidden = false;
   }
 
   function hidePanel() {
-    if (ui) ui.box.hidden = true;
+    if (ui) {
+      ui.box.hidden = true;
+      ui.box.setAttribute("data-state", "hidden");
+    }
+  }
+
+  /** A confirmation goes when the user gets back to work elsewhere on the page. */
+  function dismissAnswered(e) {
+    if (!ui || ui.box.getAttribute("data-state") !== "answered") return;
+    if (e && e.target && typeof ui.box.contains === "function" && ui.box.contains(e.target)) return;
+    hidePanel();
   }
 
   // ----- drafts (preserve_drafts) ---------------------------------------------------
@@ -417,38 +526,116 @@
 
   // ----- start ------------------------------------------------------------------------
 
+  function sayHowTabsShare() {
+    if (typeof console === "undefined" || typeof console.warn !== "function") return;
+    if (!store && !channel) {
+      console.warn("lapse-session.js: this browser lets tabs share neither localStorage nor a BroadcastChannel, so tabs are not kept in sync: this tab's session timer runs on its own.");
+    } else if (!store) {
+      console.warn("lapse-session.js: localStorage is off: tabs share the session over a BroadcastChannel only, and a tab opened later learns the deadline at the next refresh.");
+    }
+  }
+
+  /** The ids of this user's open tabs (each adds itself at load and goes at pagehide). */
+  function openTabs() {
+    try {
+      const ids = JSON.parse((store && store.getItem(KEY + "tabs")) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (id) { return id !== TAB_ID; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function register(open) {
+    if (!store) return;
+    const ids = openTabs();
+    if (open) ids.push(TAB_ID);
+    try {
+      store.setItem(KEY + "tabs", JSON.stringify(ids));
+    } catch (e) {
+      // blocked: a later tab may take a warning shown here for still showing
+    }
+  }
+
+  /** Whether an earlier page of this tab ran the script (the user navigated on in
+   * the tab rather than opening it anew); sessionStorage lives as long as the tab. */
+  function sameTabBefore() {
+    try {
+      const before = global.sessionStorage.getItem(KEY + "tab") !== null;
+      global.sessionStorage.setItem(KEY + "tab", "1");
+      return before;
+    } catch (e) {
+      return false;
+    }
+  }
+
   function start() {
+    sayHowTabsShare();
+    sync();
+    // The page load is the user's action: it answers a warning shown in this tab's
+    // previous page or another open tab (before the load's own refresh, as the
+    // SPEC orders it). With no tab open the warning ended when the last one closed.
+    const othersOpen = openTabs().length > 0 || sameTabBefore();
+    register(true);
+    global.addEventListener("pagehide", function () { register(false); });
+    share("presence", pageOpenedAt);
+    if (othersOpen && warningUnanswered()) answer();
     if (CONFIG.idleMs !== null) {
-      adopt(readNumber("deadline"));
       const said = metaContent("session-refreshed");
       // This page was served to a signed-in user: a known deadline in the past
       // means a new session began (a sign-in) just before it.
-      if (said === "1" || deadline <= pageOpenedAt || (said === null && refreshesOn(pageOpenedAt, false))) {
+      if (said === "1" || shared.deadline <= pageOpenedAt || (said === null && refreshesOn(pageOpenedAt, false))) {
         refreshed(pageOpenedAt);
       }
     }
+    ["keydown", "pointerdown"].forEach(function (name) {
+      global.addEventListener(name, dismissAnswered, { capture: true, passive: true });
+    });
     PRESENCE_EVENTS.forEach(function (name) {
       global.addEventListener(name, present, { capture: true, passive: true });
     });
-    ["focus", "pageshow", "online"].forEach(function (name) { global.addEventListener(name, tick); });
-    if (doc) doc.addEventListener("visibilitychange", tick);
+    ["focus", "pageshow", "online"].forEach(function (name) { global.addEventListener(name, check); });
+    if (doc) doc.addEventListener("visibilitychange", check);
     global.addEventListener("storage", function (e) {
-      if (e.key === KEY + "deadline") onShared({ type: "deadline", deadline: e.newValue });
-      if (e.key === KEY + "ended") onShared({ type: "ended", at: e.newValue });
+      if (e.key && e.key.indexOf(KEY) === 0 && SHARED.indexOf(e.key.slice(KEY.length)) >= 0) {
+        learn(e.key.slice(KEY.length), e.newValue);
+      }
     });
-    if (channel) channel.onmessage = function (e) { onShared(e.data); };
+    if (channel) channel.onmessage = function (e) {
+      if (e.data && SHARED.indexOf(e.data.name) >= 0) learn(e.data.name, e.data.value);
+    };
     if (CONFIG.preserveDrafts) startDrafts();
-    global.setInterval(tick, TICK_MS);
-    tick();
+    check();
+    schedule();
+    scheduleKeepalive();
+  }
+
+  /** The next instant (wall clock) at which this tab acts on its own, or null. */
+  function nextDue() {
+    const t = now();
+    const m = mono();
+    let due = Infinity;
+    const w = wallDue();
+    // Overdue after a sleep: it happens at the next check.
+    if (w < Infinity) due = w > t ? w : t + Math.max(0, checkDueMono - m);
+    if (CONFIG.keepaliveMs !== null && !leaving) due = Math.min(due, t + Math.max(0, keepaliveDueMono - m));
+    return due === Infinity ? null : due;
   }
 
   global.lapseSession = {
     config: CONFIG,
-    deadline: function () { return deadline; },
+    deadline: function () { return shared.deadline; },
     ended: function () { return ended; },
-    warningShown: function () { return warningOpen; },
+    warningShown: function () { return !!ui && !ui.box.hidden && ui.box.getAttribute("data-state") === "warning"; },
+    state: function () {
+      return {
+        deadline: shared.deadline, ended: shared.ended, warned: shared.warned, answered: shared.answered,
+        presence: shared.presence, pending: pending, leaving: leaving,
+        overdue: wallDue() <= now(), // after a sleep, until the next check
+      };
+    },
+    nextDue: nextDue,
     serverResponded: function (sentAt, response, modifies) { serverResponded(sentAt, response, modifies); },
-    tick: tick,
+    tick: check,
     draftSaved: draftSaved,
     clearDrafts: clearDrafts,
   };

@@ -11,6 +11,9 @@ use crate::analysis::param::Param;
 use crate::analysis::sweep::SweepSpec;
 use crate::model::Dur;
 
+/// Made during the UI pass and carried out after it: a command dropped
+/// on the floor is a button that does nothing.
+#[must_use]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     New,
@@ -45,9 +48,11 @@ pub enum Command {
     ExportPng,
     ExportResultsCsv,
     ExportSeriesCsv,
+    ExportReport,
     WritePng(PathBuf),
     WriteResultsCsv(PathBuf),
     WriteSeriesCsv(PathBuf),
+    WriteReport(PathBuf),
     /// Sweep one field of policy `policy` (on a thread of its own).
     RunSweep {
         policy: usize,
@@ -125,9 +130,11 @@ impl Command {
             Command::ExportPng => "Export plots as PNG…".into(),
             Command::ExportResultsCsv => "Export results as CSV…".into(),
             Command::ExportSeriesCsv => "Export time series as CSV…".into(),
+            Command::ExportReport => "Export report…".into(),
             Command::WritePng(path)
             | Command::WriteResultsCsv(path)
-            | Command::WriteSeriesCsv(path) => {
+            | Command::WriteSeriesCsv(path)
+            | Command::WriteReport(path) => {
                 format!("Write {}", path.display())
             }
             Command::RunSweep { .. } => "Run sweep".into(),
@@ -174,9 +181,13 @@ impl Command {
             Command::ExportSeriesCsv => {
                 "Save the counts per time bucket, one row a policy and bucket"
             }
-            Command::WritePng(_) | Command::WriteResultsCsv(_) | Command::WriteSeriesCsv(_) => {
-                "Write the export to this file"
+            Command::ExportReport => {
+                "Save a report to send (HTML, or Markdown with SVG plots): the answer, the plots, the compliance verdicts and the settings, as `lapse report`"
             }
+            Command::WritePng(_)
+            | Command::WriteResultsCsv(_)
+            | Command::WriteSeriesCsv(_)
+            | Command::WriteReport(_) => "Write the export to this file",
             Command::RunSweep { .. } => {
                 "Run the selected policy at every value of the field, on its own thread"
             }

@@ -83,3 +83,10 @@ pub const PRESERVE_DRAFTS: &str = "Unsaved work survives re-authentication: a fa
 WCAG 2.2 SC 2.2.5 (AAA): re-authenticating must not lose data.";
 
 pub const SLIDER: &str = "Drag to try values; type an exact one in the field.";
+
+pub const CLIENT_CLOCK: &str = "How the page's timer sees the laptop sleeping (SPEC revision 2).\n\n\
+Monotonic: a plain setTimeout alert, as in the seed article: the timer pauses with the device, so after the lid opens the page still counts down from before while the server session may be long gone.\n\n\
+Wall: the timer compares the wall clock with its deadline (react-idle-timer 5's timestamps, ng-idle's stored expiry, Lapse's exported lapse-session.js): at wake, a deadline that passed logs out at once and a missed warning is shown or skipped.";
+
+pub const TAB_SYNC: &str = "One client timer for all the user's tabs, shared through browser storage (react-idle-timer's cross-tab mode, ng-idle's shared expiry, Lapse's exported lapse-session.js): activity in any tab postpones the warning, and the redirect closes every tab.\n\n\
+Off: each tab's script runs alone, as a plain setTimeout alert does; a tab left alone can log the user out while they type in another.";

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::engine::{Progress, ScenarioRun};
 use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, Trace};
 
-use super::gaps::GapHistogram;
-use super::prepare::{PlotData, gap_histogram, plot_data};
+use super::views::gaps::GapHistogram;
+use super::views::{PlotData, gap_histogram, plot_data};
 use crate::engine::incremental::Simulator;
 
 /// What the app asks for: simulate this scenario.
@@ -241,8 +241,8 @@ enum PopulationKey {
     },
     /// Profiles, groups, seed and horizon fix a generated trace byte for byte.
     Generated {
-        profiles: Vec<crate::generate::Profile>,
-        groups: Vec<crate::generate::Group>,
+        profiles: Vec<crate::model::Profile>,
+        groups: Vec<crate::model::Group>,
         seed: u64,
         horizon: u64,
     },

@@ -19,9 +19,20 @@ use crate::model::{Event, Policy, Scenario, Trace};
 pub use metrics::Metrics;
 pub use outcome::{EndReason, Outcome, Sink};
 pub use series::{Series, SeriesKind, peak_live};
-pub use user::{Params, SimConfig, simulate_one_tab, simulate_user};
+pub use user::{Params, SimConfig, simulate_one_tab, simulate_user, simulate_user_as};
 
 use series::RunSink;
+
+impl Scenario {
+    /// The engine's settings taken from the scenario.
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig {
+            horizon: self.horizon.0,
+            away_after: self.away_after.0,
+            bucket: self.bucket.0,
+        }
+    }
+}
 
 /// What a run keeps beyond the totals.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,7 +176,9 @@ pub fn run_policy_with(
                 return None;
             }
             for &u in chunk {
-                let m = simulate_user(&params, trace.user_events(u), &mut part.sink);
+                let events = trace.user_events(u);
+                let tabbed = trace.user_needs_tabs(u);
+                let m = simulate_user_as(&params, events, tabbed, &mut part.sink);
                 part.metrics.absorb(&m);
                 if options.per_user {
                     part.per_user.push(m);

@@ -143,22 +143,32 @@ impl<S: Sink> TabSim<'_, S> {
         }
     }
 
-    /// The timers, as (tab, timer): the shared one counts as the lowest open tab's.
-    fn timers(&self) -> Vec<(usize, Timer)> {
+    /// Calls `step` with each timer as (tab, timer), tabs ascending: the
+    /// shared one counts as the lowest open tab's. Each call sees the timers
+    /// as the calls before it left them.
+    fn each_timer(&mut self, m: u64, step: impl Fn(&mut Self, u64, usize, Timer)) {
         if !self.p.timer {
-            return Vec::new();
+            return;
         }
         if self.p.tab_sync {
-            let lowest = self.tabs.iter().position(|t| t.page.is_some());
-            return lowest.zip(self.shared).into_iter().collect();
+            if let (Some(timer), Some(lowest)) = (self.shared, self.lowest_open()) {
+                step(self, m, lowest, timer);
+            }
+            return;
         }
-        self.open_tabs()
-            .filter_map(|i| self.tabs[i].page.map(|page| (i, page.timer)))
-            .collect()
+        for tab in 0..self.tabs.len() {
+            if let Some(page) = self.tabs[tab].page {
+                step(self, m, tab, page.timer);
+            }
+        }
     }
 
-    fn open_tabs(&self) -> impl Iterator<Item = usize> + use<'_, S> {
-        (0..self.tabs.len()).filter(|&i| self.tabs[i].page.is_some())
+    fn lowest_open(&self) -> Option<usize> {
+        self.tabs.iter().position(|t| t.page.is_some())
+    }
+
+    fn any_open(&self) -> bool {
+        self.tabs.iter().any(|t| t.page.is_some())
     }
 
     /// Everything the pages do at instant `m`, in the SPEC's order.
@@ -166,23 +176,25 @@ impl<S: Sink> TabSim<'_, S> {
         self.core.settle(m);
         let p = self.p;
         // 1. A shown warning reaching its deadline unanswered is missed.
-        for (tab, timer) in self.timers() {
+        self.each_timer(m, |sim, m, tab, timer| {
             if timer.warn == Warn::Shown && timer.deadline(p) == m {
-                self.miss(m, tab);
+                sim.miss(m, tab);
             }
-        }
+        });
         // 2. The client redirect.
-        for (tab, timer) in self.timers() {
-            if p.redirect && timer.deadline(p) == m {
-                self.redirect(m, tab);
-            }
+        if p.redirect {
+            self.each_timer(m, |sim, m, tab, timer| {
+                if timer.deadline(p) == m {
+                    sim.redirect(m, tab);
+                }
+            });
         }
         // 3. A new warning is shown.
-        for (tab, timer) in self.timers() {
+        self.each_timer(m, |sim, m, tab, timer| {
             if timer.warn == Warn::Pending && timer.warning_at(p) == m {
-                self.show(m, tab);
+                sim.show(m, tab);
             }
-        }
+        });
         // 4. The keepalive ticks.
         for tab in 0..self.tabs.len() {
             if self.tabs[tab].page.is_some_and(|page| page.ping_due == m) {
@@ -398,7 +410,7 @@ impl<S: Sink> TabSim<'_, S> {
             return; // closing a closed page does nothing
         }
         self.close_page(t, tab);
-        if self.p.browser_session && self.open_tabs().next().is_none() {
+        if self.p.browser_session && !self.any_open() {
             if self.core.session.is_some() {
                 self.core.end_session(t, super::EndReason::Closed);
             } else if let Some(ended) = self.core.ended.as_mut() {
@@ -441,25 +453,27 @@ impl<S: Sink> TabSim<'_, S> {
     fn catch_up(&mut self, w: u64) {
         let p = self.p;
         self.core.settle(w);
-        for (tab, timer) in self.timers() {
+        self.each_timer(w, |sim, w, tab, timer| {
             if timer.warn == Warn::Shown && timer.deadline(p) <= w {
-                self.miss(w, tab);
+                sim.miss(w, tab);
             }
+        });
+        if p.redirect {
+            self.each_timer(w, |sim, w, tab, timer| {
+                if timer.deadline(p) <= w {
+                    sim.redirect(w, tab);
+                }
+            });
         }
-        for (tab, timer) in self.timers() {
-            if p.redirect && timer.deadline(p) <= w {
-                self.redirect(w, tab);
-            }
-        }
-        for (tab, timer) in self.timers() {
+        self.each_timer(w, |sim, w, tab, timer| {
             if timer.warn == Warn::Pending && timer.warning_at(p) <= w {
                 if timer.deadline(p) > w {
-                    self.show(w, tab);
+                    sim.show(w, tab);
                 } else {
-                    self.set_warn(tab, Warn::Done);
+                    sim.set_warn(tab, Warn::Done);
                 }
             }
-        }
+        });
     }
 
     // ----- the page ------------------------------------------------------------
@@ -514,7 +528,7 @@ impl<S: Sink> TabSim<'_, S> {
         if self.p.timer && !self.p.tab_sync {
             self.clear_shown(t, Some(page.timer));
         }
-        if self.open_tabs().next().is_none() {
+        if !self.any_open() {
             let shared = self.shared.take();
             self.clear_shown(t, shared);
         }
@@ -562,12 +576,12 @@ impl<S: Sink> TabSim<'_, S> {
             ended.logout_pending = false; // each session's end is counted once
         }
         core.remembered_login = NEVER;
-        let closing: Vec<usize> = if self.p.tab_sync {
-            self.open_tabs().collect()
+        if self.p.tab_sync {
+            for open in 0..self.tabs.len() {
+                self.tear_down_edits(m, open);
+                self.close_page(m, open);
+            }
         } else {
-            vec![tab]
-        };
-        for tab in closing {
             self.tear_down_edits(m, tab);
             self.close_page(m, tab);
         }

@@ -201,6 +201,30 @@ pub(super) struct Edits {
     pub(super) typing: u64,
 }
 
+/// The open page's unsaved edits in this engine. Their typing time is not
+/// kept up to date, which would cost every key press on the quiet path: it
+/// is worked out from the inputs themselves when the edits are torn down
+/// (see [`UserSim::with_typing`]), which is rare.
+#[derive(Clone, Copy, Debug, Default)]
+struct PageEdits {
+    count: u32,
+    first: u64,
+    last: u64,
+    /// The restored draft the page began with (count 0: none).
+    draft: Edits,
+}
+
+impl PageEdits {
+    fn from_draft(draft: Edits) -> PageEdits {
+        PageEdits {
+            count: draft.count,
+            first: draft.first,
+            last: draft.last,
+            draft,
+        }
+    }
+}
+
 impl Edits {
     /// One more edit at `t` (edits come in time order).
     #[inline]
@@ -233,7 +257,7 @@ struct Page {
     view_at: u64,
     /// The session identity the page's CSRF token was issued under.
     identity: u32,
-    edits: Edits,
+    edits: PageEdits,
     /// Start of the client timer's current cycle.
     last_reset: u64,
     warn: Warn,
@@ -245,11 +269,16 @@ const CLOSED: Page = Page {
     open: false,
     view_at: 0,
     identity: 0,
-    edits: Edits {
+    edits: PageEdits {
         count: 0,
         first: 0,
         last: 0,
-        typing: 0,
+        draft: Edits {
+            count: 0,
+            first: 0,
+            last: 0,
+            typing: 0,
+        },
     },
     last_reset: 0,
     warn: Warn::Off,
@@ -278,17 +307,31 @@ pub struct UserSim<'a, S: Sink> {
     draft: Option<Edits>,
     /// [`UserSim::is_quiet`], kept up to date after each event of the general path.
     quiet: bool,
+    /// The user's events (one-tab engine), and the index of the next one to
+    /// come: the inputs before it are where lost edits' typing is read from.
+    events: &'a [Event],
+    pos: usize,
 }
 
 /// Replays one user's events and returns their metrics. The sink sees every
 /// outcome, dated (session ends are reported when noticed, dated when they happened).
 pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
+    simulate_user_as(params, events, Event::any_need_tabs(events), sink)
+}
+
+/// [`simulate_user`] when the caller knows whether the user has tabs or sleeps
+/// ([`crate::model::Trace::user_needs_tabs`]). Tabs and sleep take the general
+/// engine; one tab without sleep (most users, and every revision-1 trace) the
+/// fast one. On one tab both give the same results, so `needs_tabs` may be
+/// true for a user whose tabs and sleeps all lie past the horizon.
+pub fn simulate_user_as<S: Sink>(
+    params: &Params,
+    events: &[Event],
+    needs_tabs: bool,
+    sink: &mut S,
+) -> Metrics {
     // Events at or after the horizon are dropped.
     let events = &events[..events.partition_point(|e| e.time() < params.horizon)];
-    // Tabs and sleep take the general engine; one tab without sleep (most
-    // users, and every revision-1 trace) the fast one below. A branch-free
-    // scan: about one instruction an event.
-    let needs_tabs = events.iter().fold(false, |any, e| any | e.needs_tabs());
     if needs_tabs {
         return super::tabs::simulate_tabs(params, events, sink);
     }
@@ -298,9 +341,11 @@ pub fn simulate_user<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
 /// [`simulate_user`] for a user with one tab (tab 0) whose device never sleeps.
 pub fn simulate_one_tab<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
     let mut sim = UserSim::new(params, sink);
+    sim.events = events;
     let mut rest = events;
     loop {
         rest = &rest[sim.quiet_run(rest)..];
+        sim.pos = events.len() - rest.len();
         let Some((e, later)) = rest.split_first() else {
             break;
         };
@@ -347,6 +392,8 @@ impl<'a, S: Sink> UserSim<'a, S> {
             next_at: NEVER,
             draft: None,
             quiet: false,
+            events: &[],
+            pos: 0,
         }
     }
 
@@ -537,9 +584,6 @@ impl<'a, S: Sink> UserSim<'a, S> {
         let mut last_cycle = NEVER;
         let mut last_view = None;
         let (mut inputs, mut first_input, mut last_input) = (0u32, 0u64, 0u64);
-        // Typing between the run's inputs: walking back, each input adds its
-        // gap to the input after it.
-        let mut typing = 0;
         for e in run.iter().rev() {
             let (t, kind) = (e.time(), e.kind_code());
             let cycles = p.cycle_kinds >> kind & 1 != 0;
@@ -549,9 +593,6 @@ impl<'a, S: Sink> UserSim<'a, S> {
                 break;
             }
             let is_input = kind == INPUT;
-            let gap = first_input.wrapping_sub(t).min(p.away);
-            let gap = pick(is_input & (inputs > 0), gap, 0);
-            typing += gap;
             last_input = pick(is_input & (inputs == 0), t, last_input);
             first_input = pick(is_input, t, first_input);
             inputs += u32::from(is_input);
@@ -563,18 +604,15 @@ impl<'a, S: Sink> UserSim<'a, S> {
         if let Some(t) = last_view {
             page.view_at = t;
             page.identity = identity;
-            page.edits = Edits::default();
+            page.edits = PageEdits::default();
         }
         if inputs > 0 {
             let edits = &mut page.edits;
             if edits.count == 0 {
                 edits.first = first_input;
-            } else {
-                edits.typing += (first_input - edits.last).min(p.away);
             }
             edits.count += inputs;
             edits.last = last_input;
-            edits.typing += typing;
         }
     }
 
@@ -599,7 +637,12 @@ impl<'a, S: Sink> UserSim<'a, S> {
             EventKind::Request => self.request(t),
             EventKind::Submit => self.submit(t),
             EventKind::Input => {
-                self.page.edits.add(t, self.p.away);
+                let e = &mut self.page.edits;
+                if e.count == 0 {
+                    e.first = t;
+                }
+                e.count += 1;
+                e.last = t;
                 self.client_activity(t);
             }
             EventKind::Activity => self.client_activity(t),
@@ -698,7 +741,7 @@ impl<'a, S: Sink> UserSim<'a, S> {
     fn save(&mut self, t: u64) {
         self.metrics.saved_submits += 1;
         self.sink.note(t, Outcome::SubmitSaved);
-        self.page.edits = Edits::default();
+        self.page.edits = PageEdits::default();
     }
 
     /// Issued at this page's view, under the same session identity, and young enough.
@@ -857,9 +900,9 @@ impl<'a, S: Sink> UserSim<'a, S> {
             Some(draft) => {
                 self.metrics.drafts_restored += 1;
                 self.sink.note(t, Outcome::DraftRestored);
-                draft
+                PageEdits::from_draft(draft)
             }
-            None => Edits::default(),
+            None => PageEdits::default(),
         };
         self.page = Page {
             open: true,
@@ -892,10 +935,44 @@ impl<'a, S: Sink> UserSim<'a, S> {
         if edits.count == 0 {
             return;
         }
+        let edits = self.with_typing(edits);
         if self.p.preserve_drafts {
             self.draft = Some(edits);
         } else {
             self.lose(t, edits);
+        }
+    }
+
+    /// The page's edits with their typing time: the draft's, then the gaps
+    /// between the inputs typed on this page, which are the last inputs
+    /// before `pos` (every input since the page's view or last save is one of
+    /// its edits), each gap up to `away_after`.
+    fn with_typing(&self, edits: PageEdits) -> Edits {
+        let mut typing = edits.draft.typing;
+        let mut new = edits.count - edits.draft.count;
+        let mut later: Option<u64> = None;
+        for e in self.events[..self.pos].iter().rev() {
+            if new == 0 {
+                break;
+            }
+            if e.kind() != EventKind::Input {
+                continue;
+            }
+            let t = e.time();
+            if let Some(next) = later {
+                typing += (next - t).min(self.p.away);
+            }
+            later = Some(t);
+            new -= 1;
+        }
+        if let (Some(first_new), true) = (later, edits.draft.count > 0) {
+            typing += (first_new - edits.draft.last).min(self.p.away);
+        }
+        Edits {
+            count: edits.count,
+            first: edits.first,
+            last: edits.last,
+            typing,
         }
     }
 
@@ -975,6 +1052,7 @@ impl<'a, S: Sink> UserSim<'a, S> {
         if horizon == 0 {
             return;
         }
+        self.pos = self.events.len();
         self.advance_to(horizon - 1);
         self.finish_session();
     }

@@ -19,8 +19,8 @@ use rand::distr::weighted::WeightedIndex;
 use rand::{Rng, RngExt as _};
 use rand_distr::Exp1;
 
-use super::dist::Sampler;
-use super::profile::{Break, EndOfDay, Profile, Tabs, Task};
+use super::sampler::Sampler;
+use crate::model::profile::{Break, EndOfDay, Profile, Tabs, Task};
 use crate::model::{Event, EventKind};
 
 pub const DAY_MS: u64 = 86_400_000;

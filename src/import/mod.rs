@@ -10,7 +10,6 @@
 //! measured ([`summary`]). `docs/import.md` describes the rules.
 
 pub mod clf;
-pub mod command;
 pub mod fields;
 pub mod keys;
 pub mod mapping;

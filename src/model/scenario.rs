@@ -10,7 +10,8 @@ use super::error::{Diagnostic, Diagnostics, io_diagnostic};
 use super::limits::{human_bytes, limits};
 use super::locate::{FieldPath, Seg, line_col, locate};
 use super::policy::Policy;
-use super::trace::Trace;
+use super::population::{Group, scenario_problems};
+use super::profile::Profile;
 
 /// Where the users come from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -19,7 +20,7 @@ pub enum Population {
     Trace { path: PathBuf },
     /// Users generated from the scenario's `profiles`:
     /// `Generated([(profile: "office", users: 200), ...])`.
-    Generated(Vec<crate::generate::Group>),
+    Generated(Vec<Group>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -39,7 +40,7 @@ pub struct Scenario {
     pub bucket: Dur,
     /// Behaviour profiles that `Generated` populations draw users from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub profiles: Vec<crate::generate::Profile>,
+    pub profiles: Vec<Profile>,
     pub population: Population,
     pub policies: Vec<Policy>,
 }
@@ -178,7 +179,7 @@ impl Scenario {
                 out.push((at(&path), format!("policy {:?}: {message}", policy.name)));
             }
         }
-        out.extend(crate::generate::scenario_problems(self));
+        out.extend(scenario_problems(self));
         out
     }
 
@@ -191,23 +192,6 @@ impl Scenario {
             path: Some(path.to_path_buf()),
             source,
         })
-    }
-
-    /// The scenario as RON, every field written out.
-    pub fn to_ron(&self) -> String {
-        let config = ron::ser::PrettyConfig::new()
-            .struct_names(true)
-            .indentor("    ".to_string());
-        // Serialising plain data with string keys cannot fail.
-        ron::ser::to_string_pretty(self, config).unwrap_or_else(|e| format!("// {e}"))
-    }
-
-    pub fn sim_config(&self) -> crate::engine::SimConfig {
-        crate::engine::SimConfig {
-            horizon: self.horizon.0,
-            away_after: self.away_after.0,
-            bucket: self.bucket.0,
-        }
     }
 
     pub fn policy(&self, name: &str) -> Option<&Policy> {
@@ -231,60 +215,6 @@ impl ScenarioFile {
             Population::Trace { path } => Some(self.base_dir().join(path)),
             Population::Generated(_) => None,
         }
-    }
-
-    /// Loads the users the scenario describes.
-    pub fn load_population(&self) -> Result<Trace, Diagnostics> {
-        match &self.scenario.population {
-            Population::Trace { path } => {
-                let resolved = self.base_dir().join(path);
-                if !resolved.is_file() {
-                    let problem = if resolved.is_dir() {
-                        "is a directory"
-                    } else {
-                        "does not exist"
-                    };
-                    let mut message =
-                        format!("trace file {:?} {problem}", path.display().to_string());
-                    if resolved != *path {
-                        message += &format!(" (looked for {})", resolved.display());
-                    }
-                    return Err(self.population_problem(message));
-                }
-                if let Some(own) = &self.path
-                    && same_file(own, &resolved)
-                {
-                    return Err(self.population_problem(format!(
-                        "trace file {:?} is this scenario file itself; point it at a trace CSV",
-                        path.display().to_string()
-                    )));
-                }
-                Trace::load(&resolved)
-            }
-            Population::Generated(_) => crate::generate::generate_file(self),
-        }
-    }
-
-    fn population_problem(&self, message: String) -> Diagnostics {
-        let mut d = Diagnostic::new(message);
-        d.file = self.path.clone();
-        let at = locate(
-            &self.source,
-            &[Seg::Field("population"), Seg::Field("path")],
-        )
-        .or_else(|| locate(&self.source, &[Seg::Field("population")]));
-        if let Some((line, col)) = at {
-            d = d.at(line, Some(col));
-        }
-        d.into()
-    }
-}
-
-/// Whether two paths name the same file on disk.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 

@@ -4,8 +4,13 @@
 //! Storage is compact: every event is one `u64` (time in the high bits, then
 //! the tab's eight bits, kind in the low three), users' events lie back to back
 //! in one array. A loaded trace costs 8 bytes an event plus the user names.
+//!
+//! Reading is [`fast`]'s job (parallel, streaming, gzip too); [`simple`] is
+//! the one-record-at-a-time reader it must always agree with.
 
-use std::collections::HashMap;
+mod fast;
+mod simple;
+
 use std::fmt;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -13,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::duration::MAX_MS;
-use super::error::{Diagnostic, Diagnostics, io_diagnostic};
+use super::error::Diagnostics;
 
 /// What a user did. See SPEC section 2 for what each one means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -123,11 +128,14 @@ impl Event {
     pub fn tab(self) -> u8 {
         (self.0 >> 3) as u8
     }
-    /// Whether only the multi-tab engine can replay it: a tab other than 0, or
-    /// a `sleep` or `wake`. Branch-free, for a scan of a whole trace.
-    #[inline]
-    pub(crate) fn needs_tabs(self) -> bool {
-        (self.0 & TAB_BITS != 0) | (self.0 & 6 == 6)
+    /// Whether only the multi-tab engine can replay any of `events`: a tab
+    /// other than 0, or a `sleep` or `wake` (kinds 110 and 111). One pass of
+    /// branch-free bit arithmetic the compiler vectorises.
+    pub fn any_need_tabs(events: &[Event]) -> bool {
+        let bits = events
+            .iter()
+            .fold(0, |acc, e| acc | (e.0 & TAB_BITS) | (e.0 & (e.0 >> 1) & 2));
+        bits != 0
     }
     #[inline]
     pub fn kind(self) -> EventKind {
@@ -148,6 +156,10 @@ pub struct Trace {
     /// `offsets[u]..offsets[u + 1]` are user `u`'s events.
     offsets: Vec<usize>,
     events: Vec<Event>,
+    /// Per user: an event in a tab other than 0, or a sleep or wake (see
+    /// [`Event::needs_tabs`]), found once when the trace is built so that
+    /// every run need not look again.
+    tabbed: Vec<bool>,
 }
 
 impl Trace {
@@ -173,6 +185,19 @@ impl Trace {
     pub fn user_events(&self, user: usize) -> &[Event] {
         &self.events[self.offsets[user]..self.offsets[user + 1]]
     }
+    /// Whether the user has tabs other than 0, or sleeps: only the engine's
+    /// general path can replay them.
+    pub fn user_needs_tabs(&self, user: usize) -> bool {
+        self.tabbed[user]
+    }
+    /// Marks each user who needs the general engine; every way of building
+    /// a trace ends here.
+    fn with_tab_flags(mut self) -> Trace {
+        self.tabbed = (0..self.num_users())
+            .map(|u| Event::any_need_tabs(self.user_events(u)))
+            .collect();
+        self
+    }
     pub fn users(&self) -> impl DoubleEndedIterator<Item = (&str, &[Event])> + ExactSizeIterator {
         (0..self.num_users()).map(|u| (self.user_name(u), self.user_events(u)))
     }
@@ -193,18 +218,16 @@ impl Trace {
                 .sum::<usize>()
     }
 
-    /// Reads the canonical CSV. `source` names the input in error messages.
+    /// Reads the canonical CSV, plain or gzip-compressed (told apart by the
+    /// gzip magic bytes). `source` names the input in error messages.
     pub fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
-        read_csv(reader, source)
+        fast::read_csv(reader, source, fast::Tuning::DEFAULT)
     }
 
+    /// Reads a trace file: the canonical CSV, plain or gzip-compressed
+    /// (`.csv.gz`; told apart by its content, not its name).
     pub fn load(path: &Path) -> Result<Trace, Diagnostics> {
-        if path.is_dir() {
-            return Err(Diagnostic::in_file(path, "is a directory, not a trace file").into());
-        }
-        let file =
-            std::fs::File::open(path).map_err(|e| io_diagnostic(path, "read the trace", &e))?;
-        read_csv(std::io::BufReader::new(file), path)
+        fast::load(path, fast::Tuning::DEFAULT)
     }
 
     /// Whether any event is in a tab other than 0.
@@ -230,6 +253,32 @@ impl Trace {
         }
         out.flush()
     }
+}
+
+/// The one-record-at-a-time reader the fast one replaced, for the reader
+/// benchmark's comparison (`benches/reader.rs`). Not for use: slower, same answers.
+#[doc(hidden)]
+pub fn read_csv_reference(reader: impl Read) -> Result<Trace, Diagnostics> {
+    simple::read_csv(reader, Path::new("reference.csv"))
+}
+
+/// The fast reader (blocks and chunks of the given sizes) and the reference
+/// reader on the same bytes, for the trace fuzz target, which holds them to
+/// the same answer.
+pub(crate) fn read_both(
+    data: &[u8],
+    block_bytes: usize,
+    chunk_bytes: usize,
+) -> (Result<Trace, Diagnostics>, Result<Trace, Diagnostics>) {
+    let tuning = fast::Tuning {
+        block_bytes,
+        chunk_bytes,
+    };
+    let path = Path::new("fuzz.csv");
+    (
+        fast::read_csv(data, path, tuning),
+        simple::read_csv(data, path),
+    )
 }
 
 /// Quotes a CSV field when it needs it.
@@ -258,6 +307,7 @@ impl TraceBuilder {
                 names: Vec::with_capacity(users),
                 offsets,
                 events: Vec::with_capacity(events),
+                tabbed: Vec::new(),
             },
         }
     }
@@ -278,162 +328,13 @@ impl TraceBuilder {
             self.trace.offsets.push(0);
         }
         self.trace.events.shrink_to_fit();
-        self.trace
+        self.trace.with_tab_flags()
     }
 }
 
 const HEADER: [&str; 3] = ["user", "time_ms", "kind"];
 const HEADER_WITH_TAB: [&str; 4] = ["user", "time_ms", "kind", "tab"];
 const EXPECTED_HEADER: &str = "`user,time_ms,kind` or `user,time_ms,kind,tab`";
-
-fn read_csv(reader: impl Read, source: &Path) -> Result<Trace, Diagnostics> {
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
-    let mut record = csv::ByteRecord::new();
-    let err_at = |line: u64, column: Option<usize>, msg: String| -> Diagnostics {
-        Diagnostic::in_file(source, msg)
-            .at(line as usize, column)
-            .into()
-    };
-
-    let read = |csv: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
-        csv.read_byte_record(record).map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            let msg = match e.kind() {
-                csv::ErrorKind::Io(io) => format!("cannot read the trace: {io}"),
-                _ => format!("malformed CSV: {e}"),
-            };
-            err_at(line.max(1), None, msg)
-        })
-    };
-
-    if !read(&mut csv, &mut record)? {
-        return Err(Diagnostic::in_file(
-            source,
-            format!("empty file: expected the header {EXPECTED_HEADER}"),
-        )
-        .at(1, Some(1))
-        .into());
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|f| String::from_utf8_lossy(f).trim().to_string())
-        .collect();
-    let with_tab = header == HEADER_WITH_TAB;
-    if header != HEADER && !with_tab {
-        let mut found = header.join(",");
-        if found.chars().count() > 60 {
-            found = found.chars().take(57).collect::<String>() + "...";
-        }
-        return Err(err_at(
-            1,
-            Some(1),
-            format!("expected the header {EXPECTED_HEADER}, found `{found}`"),
-        ));
-    }
-
-    let mut index: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut owners: Vec<u32> = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    // Each event's line and kind column, for the errors only the sorted trace
-    // shows (sleep and wake). Saturating: a file of 4 billion lines is refused
-    // long before by the limits.
-    let mut places: Vec<(u32, u32)> = Vec::new();
-    let mut device_events = false;
-    let fields = if with_tab { 4 } else { 3 };
-    let expected_fields = if with_tab {
-        "4 (user,time_ms,kind,tab)"
-    } else {
-        "3 (user,time_ms,kind)"
-    };
-
-    let max_line = super::limits::limits().max_line_bytes;
-    while read(&mut csv, &mut record)? {
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if record.as_slice().len() as u64 > max_line {
-            return Err(err_at(
-                line,
-                Some(1),
-                format!(
-                    "line longer than {}: not a trace line (raise with --max-line-length)",
-                    super::limits::human_bytes(max_line)
-                ),
-            ));
-        }
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
-            continue; // a blank line
-        }
-        let column = |field: usize| -> Option<usize> {
-            // Fields are unquoted in canonical files: column = preceding bytes + commas + 1.
-            let before: usize = (0..field).map(|i| record[i].len() + 1).sum();
-            Some(before + 1)
-        };
-        if record.len() != fields {
-            let what = if record.len() < fields {
-                "missing field"
-            } else {
-                "too many fields"
-            };
-            return Err(err_at(
-                line,
-                column(record.len().min(fields) - 1),
-                format!("{what}: expected {expected_fields}, found {}", record.len()),
-            ));
-        }
-        let text = |i: usize| -> Result<&str, Diagnostics> {
-            std::str::from_utf8(&record[i])
-                .map(str::trim)
-                .map_err(|_| err_at(line, column(i), "text is not valid UTF-8".into()))
-        };
-        let user = text(0)?;
-        if user.is_empty() {
-            return Err(err_at(line, column(0), "missing user".into()));
-        }
-        let time = parse_time(text(1)?).map_err(|msg| err_at(line, column(1), msg))?;
-        let kind_text = text(2)?;
-        let kind = EventKind::parse(kind_text).ok_or_else(|| {
-            err_at(
-                line,
-                column(2),
-                format!(
-                    "unknown event kind {kind_text:?} (expected view, request, submit, input, activity, close, sleep or wake)"
-                ),
-            )
-        })?;
-        let tab = if with_tab {
-            parse_tab(text(3)?).map_err(|msg| err_at(line, column(3), msg))?
-        } else {
-            0
-        };
-        device_events |= kind.is_device();
-        let owner = match index.get(user) {
-            Some(&u) => u,
-            None => {
-                let u = u32::try_from(names.len())
-                    .map_err(|_| err_at(line, column(0), "too many users".into()))?;
-                index.insert(user.to_string(), u);
-                names.push(user.to_string());
-                u
-            }
-        };
-        owners.push(owner);
-        events.push(Event::with_tab(time, kind, tab));
-        let saturate = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        places.push((saturate(line as usize), saturate(column(2).unwrap_or(1))));
-    }
-    drop(index);
-    let trace = group_by_user(names, &owners, &events);
-    if device_events {
-        check_sleep(&trace, &owners, &events).map_err(|(at, msg)| {
-            let (line, column) = places[at];
-            err_at(u64::from(line), Some(column as usize), msg)
-        })?;
-    }
-    Ok(trace)
-}
 
 fn parse_tab(text: &str) -> Result<u8, String> {
     if text.is_empty() {
@@ -443,33 +344,6 @@ fn parse_tab(text: &str) -> Result<u8, String> {
         .parse()
         .map_err(|_| format!("tab {text:?} is not a whole number from 0 to 255"))?;
     u8::try_from(number).map_err(|_| format!("tab {number} is out of range (0 to 255)"))
-}
-
-/// Each user's sleeps and wakes alternate, starting with a sleep, and nothing
-/// else happens between a sleep and its wake (SPEC section 2). Returns the
-/// file-order index of the first offending event in the file, with its message.
-fn check_sleep(
-    trace: &Trace,
-    owners: &[u32],
-    file_events: &[Event],
-) -> Result<(), (usize, String)> {
-    let mut first: Option<(usize, String)> = None;
-    for user in 0..trace.num_users() {
-        let Some((k, msg)) = first_sleep_error(trace.user_events(user)) else {
-            continue;
-        };
-        // The k-th event in time order is, by the stable sort, the k-th of the
-        // user's lines sorted stably by time.
-        let mut mine: Vec<usize> = (0..owners.len())
-            .filter(|&i| owners[i] as usize == user)
-            .collect();
-        mine.sort_by_key(|&i| file_events[i].time());
-        let at = mine[k];
-        if first.as_ref().is_none_or(|(i, _)| at < *i) {
-            first = Some((at, format!("user {:?}: {msg}", trace.user_name(user))));
-        }
-    }
-    first.map_or(Ok(()), Err)
 }
 
 /// The first event (by its index in `events`) that breaks the sleep rules.
@@ -517,31 +391,6 @@ fn parse_time(text: &str) -> Result<u64, String> {
         return Err(format!("time {text} is too large (at most {MAX_MS} ms)"));
     }
     Ok(ms)
-}
-
-/// Counting sort of the events into per-user runs, then a stable sort by time.
-fn group_by_user(names: Vec<String>, owners: &[u32], events: &[Event]) -> Trace {
-    let mut offsets = vec![0usize; names.len() + 1];
-    for &o in owners {
-        offsets[o as usize + 1] += 1;
-    }
-    for u in 0..names.len() {
-        offsets[u + 1] += offsets[u];
-    }
-    let mut cursor = offsets.clone();
-    let mut grouped = vec![Event(0); events.len()];
-    for (&o, &e) in owners.iter().zip(events) {
-        grouped[cursor[o as usize]] = e;
-        cursor[o as usize] += 1;
-    }
-    for u in 0..names.len() {
-        grouped[offsets[u]..offsets[u + 1]].sort_by_key(|e| e.time());
-    }
-    Trace {
-        names,
-        offsets,
-        events: grouped,
-    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ pub fn ui(
                 Command::ExportPng,
                 Command::ExportResultsCsv,
                 Command::ExportSeriesCsv,
+                Command::ExportReport,
             ] {
                 if menu_button(ui, &command, state.has_results) {
                     commands.push(command);

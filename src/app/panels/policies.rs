@@ -6,9 +6,10 @@ use egui::{RichText, Ui};
 use crate::app::command::Command;
 use crate::app::fields::{self, FieldTexts, Problems, row_label, sub_label};
 use crate::app::help;
-use crate::app::plots::policy_color;
+use crate::app::views::plot_kit::policy_color;
 use crate::model::{
-    Csrf, Dur, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Scenario, Warning,
+    ClientClock, Csrf, Dur, Keepalive, OnExpiry, OnResponse, Policy, Refresh, ResetsOn, Scenario,
+    Warning,
 };
 
 pub fn ui(
@@ -150,13 +151,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                 ui,
                 texts,
                 problems,
-                &key("absolute_timeout"),
-                false,
-                "Absolute timeout",
-                help::ABSOLUTE_TIMEOUT,
+                OptionalDuration {
+                    key: &key("absolute_timeout"),
+                    indent: false,
+                    text: "Absolute timeout",
+                    help: help::ABSOLUTE_TIMEOUT,
+                    default: Dur::hours(8),
+                    off: "no absolute limit",
+                },
                 &mut p.absolute_timeout,
-                Dur::hours(8),
-                "no absolute limit",
             );
 
             let label = row_label(ui, "Refresh", help::REFRESH);
@@ -199,13 +202,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                 ui,
                 texts,
                 problems,
-                &key("remember_me"),
-                false,
-                "Remember me",
-                help::REMEMBER_ME,
+                OptionalDuration {
+                    key: &key("remember_me"),
+                    indent: false,
+                    text: "Remember me",
+                    help: help::REMEMBER_ME,
+                    default: Dur::days(14),
+                    off: "off",
+                },
                 &mut p.remember_me,
-                Dur::days(14),
-                "off",
             );
 
             // CSRF tokens and their time limit.
@@ -221,13 +226,15 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                     ui,
                     texts,
                     problems,
-                    &key("csrf.time_limit"),
-                    true,
-                    "Token time limit",
-                    help::CSRF_TIME_LIMIT,
+                    OptionalDuration {
+                        key: &key("csrf.time_limit"),
+                        indent: true,
+                        text: "Token time limit",
+                        help: help::CSRF_TIME_LIMIT,
+                        default: Dur::hours(1),
+                        off: "checks the session only",
+                    },
                     &mut csrf.time_limit,
-                    Dur::hours(1),
-                    "checks the session only",
                 );
             }
 
@@ -368,23 +375,66 @@ fn editor(ui: &mut Ui, p: &mut Policy, i: usize, texts: &mut FieldTexts, problem
                 .on_hover_text(help::PRESERVE_DRAFTS);
             ui.weak("unsaved work survives a new login");
             ui.end_row();
+
+            let label = row_label(ui, "Client clock", help::CLIENT_CLOCK);
+            fields::choice(
+                ui,
+                &key("client_clock"),
+                &label,
+                help::CLIENT_CLOCK,
+                &mut p.client_clock,
+                &[
+                    (
+                        ClientClock::Monotonic,
+                        "Monotonic",
+                        "A setTimeout timer: it pauses while the laptop sleeps",
+                    ),
+                    (
+                        ClientClock::Wall,
+                        "Wall",
+                        "Compares the wall clock with the deadline: catches up at wake",
+                    ),
+                ],
+            );
+            ui.end_row();
+
+            ui.checkbox(&mut p.tab_sync, "Tab sync")
+                .on_hover_text(help::TAB_SYNC);
+            ui.weak("one deadline for all the user's tabs");
+            ui.end_row();
         });
 }
 
+/// An optional duration's row: where its text goes, how it reads, and
+/// what it becomes when switched on or off.
+struct OptionalDuration<'a> {
+    key: &'a str,
+    /// Indented under its section's checkbox.
+    indent: bool,
+    text: &'a str,
+    help: &'a str,
+    /// The value when the checkbox is switched on.
+    default: Dur,
+    /// What the row says when it is off.
+    off: &'a str,
+}
+
 /// A grid row for an optional duration: a checkbox, then the value when on.
-#[expect(clippy::too_many_arguments)]
 fn optional_duration(
     ui: &mut Ui,
     texts: &mut FieldTexts,
     problems: Problems<'_>,
-    key: &str,
-    indent: bool,
-    text: &str,
-    help: &str,
+    row: OptionalDuration<'_>,
     value: &mut Option<Dur>,
-    default: Dur,
-    off: &str,
 ) {
+    let OptionalDuration {
+        key,
+        indent,
+        text,
+        help,
+        default,
+        off,
+    } = row;
     let (_, label) = fields::optional_indented(ui, indent, text, help, value, default);
     ui.vertical(|ui| match value {
         Some(d) => {

@@ -3,13 +3,107 @@
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
 
-use crate::app::analysis::{AnalysisViews, ViewContext};
-use crate::app::plots::{self, policy_color, rough, thousands, timeline::TimelineView};
-use crate::app::prepare::People;
-use crate::app::state::Tab;
+use crate::app::command::Command;
+use crate::app::views::format::{rough, thousands};
+use crate::app::views::plot_kit::policy_color;
+use crate::app::views::sweep::view::AnalysisViews;
+use crate::app::views::timeline::plot::TimelineView;
+use crate::app::views::{self, People};
 use crate::app::worker::Results;
 use crate::engine::Metrics;
+use crate::model::Scenario;
+
+/// The views of the results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tab {
+    #[default]
+    Totals,
+    OverTime,
+    Timeline,
+    Gaps,
+    Sweep,
+    Tradeoff,
+    Table,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 7] = [
+        Tab::Totals,
+        Tab::OverTime,
+        Tab::Timeline,
+        Tab::Gaps,
+        Tab::Sweep,
+        Tab::Tradeoff,
+        Tab::Table,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Totals => "Totals",
+            Tab::OverTime => "Over time",
+            Tab::Timeline => "User timeline",
+            Tab::Gaps => "Idle gaps",
+            Tab::Sweep => "Sweep",
+            Tab::Tradeoff => "Trade-off",
+            Tab::Table => "All metrics",
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Tab::Totals => "Each policy's totals side by side",
+            Tab::OverTime => "Logouts, warnings, lost work and live sessions per time bucket",
+            Tab::Timeline => "Everything that happened to one user, under each policy",
+            Tab::Gaps => "How long users pause between actions, against each policy's timeouts",
+            Tab::Sweep => {
+                "One field of the selected policy over a range of values: every metric at each"
+            }
+            Tab::Tradeoff => {
+                "Unattended exposure against disruption, for every policy and every step of the last sweep; click a point to use it"
+            }
+            Tab::Table => "All 19 metrics of every policy, as numbers",
+        }
+    }
+}
+
+/// The results panel: which view is shown and how (remembered between
+/// runs), and what the views keep between frames (not remembered).
+#[derive(Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResultsPanel {
+    pub tab: Tab,
+    /// Over time: fold the horizon into one day.
+    pub fold_day: bool,
+    /// Idle gaps: a logarithmic count axis.
+    pub gaps_log: bool,
+    #[serde(skip)]
+    pub timeline: TimelineView,
+    /// The sweep and trade-off views.
+    #[serde(skip)]
+    pub analysis: AnalysisViews,
+}
+
+impl Default for ResultsPanel {
+    fn default() -> Self {
+        ResultsPanel {
+            tab: Tab::Totals,
+            fold_day: false,
+            gaps_log: true,
+            timeline: TimelineView::default(),
+            analysis: AnalysisViews::default(),
+        }
+    }
+}
+
+/// What the views need from the rest of the window.
+pub struct ViewContext<'a> {
+    /// The document's scenario (the results may lag behind it).
+    pub scenario: &'a Scenario,
+    pub selected: usize,
+    pub commands: &'a mut Vec<Command>,
+}
 
 /// The headline for one policy, in pieces; `true` marks what matters most
 /// (people logged out while there, work lost), drawn in bold.
@@ -76,17 +170,35 @@ fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text:
     job
 }
 
-#[expect(clippy::too_many_arguments)]
-pub fn ui(
-    ui: &mut Ui,
-    results: &Arc<Results>,
-    tab: &mut Tab,
-    fold_day: &mut bool,
-    gaps_log: &mut bool,
-    timeline: &mut TimelineView,
-    analysis: &mut AnalysisViews,
-    cx: ViewContext<'_>,
-) {
+impl ResultsPanel {
+    pub fn ui(&mut self, ui: &mut Ui, results: &Arc<Results>, cx: ViewContext<'_>) {
+        headline(ui, results);
+        ui.horizontal(|ui| {
+            for t in Tab::ALL {
+                ui.selectable_value(&mut self.tab, t, t.label())
+                    .on_hover_text(t.tooltip());
+            }
+        });
+        ui.separator();
+        match self.tab {
+            Tab::Totals => views::totals::plot::ui(ui, &results.plots),
+            Tab::OverTime => views::over_time::plot::ui(ui, &results.plots, &mut self.fold_day),
+            Tab::Timeline => views::timeline::plot::ui(ui, &mut self.timeline, results),
+            Tab::Gaps => views::gaps::plot::ui(
+                ui,
+                &results.plots.gaps,
+                &results.scenario,
+                &mut self.gaps_log,
+            ),
+            Tab::Sweep => views::sweep::plot::ui(ui, results, &mut self.analysis, cx),
+            Tab::Tradeoff => views::tradeoff::plot::ui(ui, results, &mut self.analysis, cx),
+            Tab::Table => table(ui, results),
+        }
+    }
+}
+
+/// The scenario, then one line per policy: the answer first.
+fn headline(ui: &mut Ui, results: &Results) {
     let users = match results.run.users {
         1 => "1 user".to_string(),
         n => format!("{} users", thousands(n as u64)),
@@ -107,22 +219,6 @@ pub fn ui(
         });
     }
     ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        for t in Tab::ALL {
-            ui.selectable_value(tab, t, t.label())
-                .on_hover_text(t.tooltip());
-        }
-    });
-    ui.separator();
-    match tab {
-        Tab::Totals => plots::totals::ui(ui, &results.plots),
-        Tab::OverTime => plots::over_time::ui(ui, &results.plots, fold_day),
-        Tab::Timeline => plots::timeline::ui(ui, timeline, results),
-        Tab::Gaps => plots::gaps::ui(ui, &results.plots.gaps, &results.scenario, gaps_log),
-        Tab::Sweep => plots::sweep::ui(ui, results, analysis, cx),
-        Tab::Tradeoff => plots::tradeoff::ui(ui, results, analysis, cx),
-        Tab::Table => table(ui, results),
-    }
 }
 
 /// Every metric, policies as columns (as `lapse run --format table`).
@@ -141,7 +237,7 @@ fn table(ui: &mut Ui, results: &Results) {
                     ui.monospace(*name);
                     for p in &results.run.policies {
                         let v = p.metrics.pairs()[k].1;
-                        let text = if name.ends_with("_ms") && v > 0 {
+                        let text = if crate::report::is_duration(name) && v > 0 {
                             format!("{v} ({})", rough(v))
                         } else {
                             v.to_string()

@@ -5,10 +5,11 @@ use egui::{RichText, Ui};
 use crate::app::command::Command;
 use crate::app::fields::{self, FieldTexts, Problems, row_label};
 use crate::app::help;
-use crate::app::plots::{clock, rough, thousands};
-use crate::app::prepare::HOUR_MS;
+use crate::app::views::HOUR_MS;
+use crate::app::views::format::{clock, rough, thousands};
 use crate::app::worker::PopulationSummary;
-use crate::generate::{Group, Profile, Task};
+use crate::model::profile::Task;
+use crate::model::{Group, Profile};
 use crate::model::{Population, Scenario};
 
 pub fn ui(

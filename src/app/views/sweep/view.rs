@@ -1,0 +1,136 @@
+//! What the sweep and trade-off views keep between frames: the form, the
+//! sweep running on its own thread, the last finished one, and the
+//! trade-off data prepared from it. Everything is computed by
+//! `crate::analysis`, the library behind `lapse sweep`, `check` and
+//! `export`; this file only keeps it for the views and keeps it fresh.
+
+use std::sync::Arc;
+
+use egui::Pos2;
+
+use super::{Ended, Running, SweepForm, SweepResult};
+use crate::app::views::tradeoff::TradeoffData;
+use crate::app::worker::Results;
+use crate::model::Scenario;
+
+#[derive(Default)]
+pub struct AnalysisViews {
+    pub form: SweepForm,
+    running: Option<Running>,
+    done: Option<Arc<SweepResult>>,
+    /// Why the last sweep stopped early or was dropped.
+    pub note: Option<String>,
+    sweeps: u64,
+    tradeoff: Option<Arc<TradeoffData>>,
+    /// Where each trade-off point was drawn last frame (clicks hit these).
+    pub tradeoff_screen: Vec<Pos2>,
+}
+
+/// Why a sweep is no longer shown.
+const STALE: &str = "The last sweep was dropped: the policy (apart from the swept field), the scenario's settings or the population changed since. Run it again.";
+
+impl AnalysisViews {
+    pub fn running(&self) -> Option<&Running> {
+        self.running.as_ref()
+    }
+
+    pub fn done(&self) -> Option<&Arc<SweepResult>> {
+        self.done.as_ref()
+    }
+
+    /// The trade-off data as last prepared.
+    pub fn tradeoff_data(&self) -> Option<&TradeoffData> {
+        self.tradeoff.as_deref()
+    }
+
+    /// Shows a new sweep's progress; replacing a running sweep cancels it.
+    pub fn start(&mut self, running: Running) {
+        self.running = Some(running);
+        self.note = None;
+    }
+
+    pub fn cancel(&self) {
+        if let Some(running) = &self.running {
+            running.cancel();
+        }
+    }
+
+    /// The trade-off data for these results and the current sweep, prepared
+    /// only when either changed.
+    pub fn tradeoff(&mut self, results: &Results) -> Arc<TradeoffData> {
+        let key = (results.generation, self.done.as_ref().map(|s| s.id));
+        match &self.tradeoff {
+            Some(data) if data.key == key => Arc::clone(data),
+            _ => {
+                let data = Arc::new(TradeoffData::new(
+                    results.generation,
+                    &results.run,
+                    self.done.as_deref(),
+                ));
+                self.tradeoff = Some(Arc::clone(&data));
+                data
+            }
+        }
+    }
+
+    /// Picks up a finished sweep; drops (and cancels) a sweep whose numbers
+    /// no longer describe `scenario`. Called every frame: the check compares
+    /// one policy and a few settings.
+    pub fn poll(&mut self, results: Option<&Results>, scenario: &Scenario) {
+        if let Some(ended) = self.running.as_ref().and_then(Running::poll)
+            && let Some(running) = self.running.take()
+        {
+            match ended {
+                Ended::Done(result) => {
+                    self.sweeps += 1;
+                    self.done = Some(Arc::new(SweepResult::new(
+                        self.sweeps,
+                        running.policy,
+                        running.basis.clone(),
+                        result,
+                    )));
+                    self.note = None;
+                }
+                Ended::Cancelled => self.note = Some("The sweep was cancelled.".into()),
+                Ended::Failed(e) => self.note = Some(format!("The sweep failed: {e}")),
+            }
+        }
+        let Some(results) = results else {
+            return;
+        };
+        if let Some(running) = &self.running
+            && super::locate(
+                &running.basis,
+                running.spec.param,
+                running.policy,
+                scenario,
+                &results.trace,
+            )
+            .is_none()
+        {
+            self.running = None; // dropping it cancels it
+            self.note = Some(STALE.into());
+        }
+        if let Some(done) = &self.done {
+            match super::locate(
+                &done.basis,
+                done.sweep.param,
+                done.policy,
+                scenario,
+                &results.trace,
+            ) {
+                Some(i) if i == done.policy => {}
+                Some(i) => {
+                    // The policy moved: follow it (the numbers still hold).
+                    let moved =
+                        SweepResult::new(done.id, i, done.basis.clone(), done.sweep.clone());
+                    self.done = Some(Arc::new(moved));
+                }
+                None => {
+                    self.done = None;
+                    self.note = Some(STALE.into());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Totals per policy, side by side: one small bar chart per metric, each on
+//! its own scale so a handful of lost submits is not flattened by thousands
+//! of warnings.
+
+use egui::{Align2, RichText, Ui};
+use egui_plot::{Bar, BarChart, GridMark, Plot, PlotPoint, Text};
+
+use super::Total;
+use crate::app::views::PlotData;
+use crate::app::views::format::amount;
+use crate::app::views::plot_kit::{count_grid, policy_color};
+
+const COLUMNS: usize = 5;
+
+pub fn ui(ui: &mut Ui, data: &PlotData) {
+    let rows = data.totals.len().div_ceil(COLUMNS);
+    let spacing = ui.spacing().item_spacing;
+    let title_height = ui.text_style_height(&egui::TextStyle::Body) + spacing.y;
+    let height = ((ui.available_height() - rows as f32 * (title_height + spacing.y)) / rows as f32)
+        .max(90.0);
+    for row in data.totals.chunks(COLUMNS) {
+        ui.columns(COLUMNS, |columns| {
+            for (column, total) in columns.iter_mut().zip(row) {
+                chart(column, data, total, height);
+            }
+        });
+    }
+}
+
+fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
+    ui.label(RichText::new(total.kind.title()).strong())
+        .on_hover_text(total.kind.help());
+    let is_hours = total.kind.is_hours();
+    let format = move |v: f64| {
+        if is_hours {
+            if v >= 100.0 {
+                format!("{v:.0} h")
+            } else {
+                format!("{v:.1} h")
+            }
+        } else {
+            amount(v)
+        }
+    };
+    let top = total.values.iter().copied().fold(0.0, f64::max);
+    let names = data.policies.clone();
+    let bars: Vec<Bar> = total
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            Bar::new(i as f64, v)
+                .width(0.7)
+                .fill(policy_color(i))
+                .name(&data.policies[i])
+        })
+        .collect();
+    let n = data.policies.len();
+    Plot::new(("total", total.kind.title()))
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_x(false)
+        .show_y(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .include_y(if top > 0.0 { top * 1.2 } else { 1.0 })
+        .include_x(-0.6)
+        .include_x(n as f64 - 0.4)
+        .set_margin_fraction(egui::vec2(0.0, 0.0))
+        .x_grid_spacer(move |_| {
+            (0..n)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            names.get(i as usize).map(|n| short(n)).unwrap_or_default()
+        })
+        .y_axis_min_width(28.0)
+        .y_grid_spacer(move |input| {
+            if is_hours {
+                egui_plot::log_grid_spacer(10)(input)
+            } else {
+                count_grid(input)
+            }
+        })
+        .show(ui, |plot| {
+            let chart = BarChart::new(total.kind.title(), bars).element_formatter(Box::new(
+                move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
+            ));
+            plot.bar_chart(chart);
+            for (i, &v) in total.values.iter().enumerate() {
+                plot.text(
+                    Text::new(
+                        format!("{} value {i}", total.kind.title()),
+                        PlotPoint::new(i as f64, v),
+                        RichText::new(format(v)).strong().size(13.0),
+                    )
+                    .anchor(Align2::CENTER_BOTTOM),
+                );
+            }
+        });
+}
+
+/// A policy name short enough for an axis label.
+fn short(name: &str) -> String {
+    const MAX: usize = 12;
+    if name.chars().count() <= MAX {
+        name.to_string()
+    } else {
+        format!("{}…", name.chars().take(MAX - 1).collect::<String>())
+    }
+}

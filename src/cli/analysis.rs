@@ -1,0 +1,279 @@
+//! The analysis commands: `sweep`, `check`, `export` and `recommend`.
+//! Arguments, then a short function each that loads the input, calls the
+//! library and formats its data through [`crate::report`].
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::{Failure, emit};
+use crate::analysis::compliance::script_differences;
+use crate::analysis::{
+    Param, Standard, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
+};
+use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
+use crate::report::json::json_text;
+use crate::report::table::{check_text, recommend_text};
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (.ron).
+    pub scenario: PathBuf,
+    /// The policy to sweep [default: the scenario's only policy].
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// The duration field: idle_timeout, absolute_timeout, warning.lead,
+    /// keepalive.interval, csrf.time_limit or remember_me.
+    #[arg(long)]
+    pub param: Param,
+    /// The first value (e.g. 5m).
+    #[arg(long)]
+    pub from: Dur,
+    /// The last value (e.g. 4h); included.
+    #[arg(long)]
+    pub to: Dur,
+    /// How many evenly spaced values, both ends included.
+    #[arg(long, default_value_t = 48)]
+    pub steps: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Csv)]
+    pub format: SweepFormat,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// A trace (canonical CSV) to use instead of the scenario's population.
+    #[arg(long, value_name = "CSV")]
+    pub trace: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (.ron). Only its policies are read, not its population.
+    pub scenario: PathBuf,
+    /// Check only this policy [default: every policy].
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// Exit with status 3 when a checked policy fails this standard (repeatable).
+    #[arg(long, value_name = "STANDARD")]
+    pub must: Vec<Standard>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The scenario file (.ron). Only its policies are read.
+    pub scenario: PathBuf,
+    /// The policy to export [default: the scenario's only policy].
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// The framework: flask, django, express, spring or aspnet.
+    #[arg(long)]
+    pub target: Target,
+    /// Print only the server settings or only the client script.
+    #[arg(long, value_enum)]
+    pub only: Option<ExportPart>,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportPart {
+    Server,
+    Client,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// The scenario file (.ron).
+    pub scenario: PathBuf,
+    /// The policy to start from [default: the scenario's only policy].
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// The standard to pass: pci-dss, nist-aal2, nist-aal3, owasp-high or owasp-low.
+    #[arg(long, value_name = "STANDARD")]
+    pub must: Standard,
+    /// A trace (canonical CSV) to use instead of the scenario's population.
+    #[arg(long, value_name = "CSV")]
+    pub trace: Option<PathBuf>,
+}
+
+/// The policy named `name`, or the scenario's only one.
+pub fn pick_policy<'a>(file: &'a ScenarioFile, name: Option<&str>) -> Result<&'a Policy, Failure> {
+    let names = || {
+        file.scenario
+            .policies
+            .iter()
+            .map(|p| format!("{:?}", p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let problem = |message: String| -> Failure {
+        let mut d = Diagnostic::new(message);
+        d.file = file.path.clone();
+        d.into()
+    };
+    match name {
+        Some(name) => file.scenario.policy(name).ok_or_else(|| {
+            problem(format!(
+                "no policy named {name:?}; the scenario has {}",
+                names()
+            ))
+        }),
+        None => match file.scenario.policies.as_slice() {
+            [only] => Ok(only),
+            _ => Err(problem(format!(
+                "the scenario has several policies ({}); choose one with --policy",
+                names()
+            ))),
+        },
+    }
+}
+
+fn load_trace(file: &ScenarioFile, trace: Option<&Path>) -> Result<Trace, Failure> {
+    Ok(match trace {
+        Some(path) => Trace::load(path)?,
+        None => file.load_population()?,
+    })
+}
+
+// ----- sweep -----------------------------------------------------------------------
+
+pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    let file = Scenario::load(&args.scenario)?;
+    let policy = pick_policy(&file, args.policy.as_deref())?;
+    let spec = SweepSpec {
+        param: args.param,
+        from: args.from,
+        to: args.to,
+        steps: args.steps,
+    };
+    // Check the flags before the (possibly long) trace load.
+    spec.values()
+        .map_err(|e| Failure::from(Diagnostic::new(e)))?;
+    let trace = load_trace(&file, args.trace.as_deref())?;
+    let result = run_sweep(&file.scenario, &trace, policy, &spec)
+        .map_err(|e| Failure::from(Diagnostic::new(e)))?;
+    if result.ran().next().is_none() {
+        let reason = result.skipped().next().map(|(_, r)| r).unwrap_or("");
+        return Err(Diagnostic::new(format!(
+            "every step of the sweep makes policy {:?} invalid, e.g. {reason}",
+            policy.name
+        ))
+        .into());
+    }
+    let text = match args.format {
+        SweepFormat::Csv => result.to_csv(),
+        SweepFormat::Json => json(&result.to_json_value())?,
+    };
+    emit(args.out.as_deref(), &text)?;
+    note_skipped(&result);
+    Ok(())
+}
+
+/// Skipped steps are in the output; a note on standard error says so too.
+fn note_skipped(result: &Sweep) {
+    let skipped: Vec<(Dur, &str)> = result.skipped().collect();
+    if let (Some((first, reason)), Some((last, _))) = (skipped.first(), skipped.last()) {
+        let values = if first == last {
+            first.to_string()
+        } else {
+            format!("{first} to {last}")
+        };
+        eprintln!(
+            "note: {} of {} steps skipped ({values}): {reason}",
+            skipped.len(),
+            result.steps.len(),
+        );
+    }
+}
+
+fn json(value: &serde_json::Value) -> Result<String, Failure> {
+    json_text(value).map_err(|e| Failure::Internal(e.into()))
+}
+
+// ----- check -----------------------------------------------------------------------
+
+pub fn check(args: &CheckArgs) -> Result<(), Failure> {
+    let file = Scenario::load(&args.scenario)?;
+    let policies: Vec<&Policy> = match &args.policy {
+        Some(_) => vec![pick_policy(&file, args.policy.as_deref())?],
+        None => file.scenario.policies.iter().collect(),
+    };
+    let text = match args.format {
+        CheckFormat::Text => check_text(&file.scenario.name, &policies),
+        CheckFormat::Json => {
+            let value = serde_json::json!({
+                "scenario": file.scenario.name,
+                "policies": policies.iter().map(|p| serde_json::json!({
+                    "name": p.name,
+                    "verdicts": check_all(p),
+                    "warnings": client_warnings(p),
+                    "script_differs": script_differences(p),
+                })).collect::<Vec<_>>(),
+            });
+            json(&value)?
+        }
+    };
+    emit(None, &text)?;
+    let unmet: Vec<String> = policies
+        .iter()
+        .flat_map(|p| {
+            check_all(p)
+                .into_iter()
+                .filter(|v| !v.pass && args.must.contains(&v.standard))
+                .map(|v| format!("policy {:?} fails {}", p.name, v.standard))
+        })
+        .collect();
+    if unmet.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Unmet(unmet.join("\n")))
+    }
+}
+
+// ----- export ----------------------------------------------------------------------
+
+pub fn export(args: &ExportArgs) -> Result<(), Failure> {
+    let file = Scenario::load(&args.scenario)?;
+    let policy = pick_policy(&file, args.policy.as_deref())?;
+    let exported = crate::analysis::export(policy, args.target);
+    let text = match args.only {
+        Some(ExportPart::Server) => exported.server,
+        Some(ExportPart::Client) => exported.client,
+        None => exported.to_text(),
+    };
+    emit(args.out.as_deref(), &text)
+}
+
+// ----- recommend -------------------------------------------------------------------
+
+pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
+    let file = Scenario::load(&args.scenario)?;
+    let policy = pick_policy(&file, args.policy.as_deref())?;
+    if args.must.limits().is_none() {
+        return Err(Diagnostic::new(format!(
+            "--must {}: recommend takes a standard that bounds durations: pci-dss, nist-aal2, nist-aal3, owasp-high or owasp-low",
+            args.must
+        ))
+        .into());
+    }
+    let trace = load_trace(&file, args.trace.as_deref())?;
+    let found = crate::analysis::recommend(&file.scenario, &trace, policy, args.must)
+        .map_err(|e| Failure::from(Diagnostic::new(e)))?;
+    emit(None, &recommend_text(&found))
+}

@@ -1,0 +1,194 @@
+//! Tables for people: columns lined up, durations also shown readably.
+
+use crate::analysis::compliance::{SCRIPT_SETTINGS, script_differences};
+use crate::analysis::{Recommendation, Standard, check_all, client_warnings, disruption};
+use crate::engine::{Metrics, ScenarioRun};
+use crate::model::Policy;
+use crate::model::duration::human_ms;
+
+use super::{is_duration, ron_text};
+
+/// A metric's value in a table: durations also readably, `90000 (1m30s)`.
+pub fn metric_cell(name: &str, v: u64) -> String {
+    if is_duration(name) && v > 0 {
+        format!("{v} ({})", human_ms(v))
+    } else {
+        v.to_string()
+    }
+}
+
+/// Rows as lines of text: the first column left-aligned, the others
+/// right-aligned, two spaces between columns, no trailing spaces.
+fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+    let widths = column_widths(rows);
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(c, text)| {
+                    if c == 0 {
+                        format!("{text:<w$}", w = widths[c])
+                    } else {
+                        format!("{text:>w$}", w = widths[c])
+                    }
+                })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+/// The width of each column, in characters.
+fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|text| text.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// `lapse run --format table`: one row a metric, one column a policy.
+pub fn run_table(result: &ScenarioRun) -> String {
+    let mut rows: Vec<Vec<String>> = vec![
+        std::iter::once("metric".to_string())
+            .chain(result.policies.iter().map(|p| p.name.clone()))
+            .collect(),
+    ];
+    for (i, name) in Metrics::NAMES.iter().enumerate() {
+        let mut row = vec![name.to_string()];
+        row.extend(
+            result
+                .policies
+                .iter()
+                .map(|p| metric_cell(name, p.metrics.pairs()[i].1)),
+        );
+        rows.push(row);
+    }
+    let users = match result.users {
+        1 => "1 user".to_string(),
+        n => format!("{n} users"),
+    };
+    let mut out = format!("{} — {users}\n", result.scenario);
+    for (r, line) in aligned(&rows).iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        if r == 0 {
+            // As wide as the columns and the gaps between them.
+            let widths = column_widths(&rows);
+            let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+            out.push_str(&"-".repeat(total));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `lapse check`: per policy, one line a standard (`pass`/`FAIL`, its id,
+/// the reason), then the rules' titles.
+pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
+    let mut out = format!("{scenario}: compliance\n");
+    for p in policies {
+        out.push_str(&format!("\npolicy {:?}\n", p.name));
+        for v in check_all(p) {
+            let status = if v.pass { "pass" } else { "FAIL" };
+            out.push_str(&format!(
+                "  {status}  {:<11} {}\n",
+                v.standard.id(),
+                v.reason
+            ));
+        }
+        for warning in client_warnings(p) {
+            out.push_str(&format!("  warning: {warning}\n"));
+        }
+        for d in script_differences(p) {
+            out.push_str(&format!(
+                "  warning: the exported lapse-session.js implements {SCRIPT_SETTINGS}, not this policy: {d}\n"
+            ));
+        }
+    }
+    out.push_str("\nrules:\n");
+    for st in Standard::ALL {
+        out.push_str(&format!("  {:<11} {}\n", st.id(), st.title()));
+    }
+    out
+}
+
+/// `lapse recommend`: the two policies' numbers side by side, their
+/// verdicts, then the winner as RON.
+pub fn recommend_text(r: &Recommendation) -> String {
+    let fields: Vec<&str> = r.searched.iter().map(|p| p.name()).collect();
+    let mut out = format!(
+        "{} — {}\nsearched {} ({} settings run); minimising logouts_while_present + lost_inputs\n\n",
+        r.standard.id(),
+        r.standard.title(),
+        fields.join(", "),
+        r.evaluated
+    );
+    let mut rows: Vec<Vec<String>> = vec![vec![
+        "".into(),
+        format!("current {:?}", r.current.name),
+        "recommended".into(),
+    ]];
+    for p in &r.searched {
+        let show = |policy: &Policy| p.get(policy).map_or("None".into(), |d| d.to_string());
+        rows.push(vec![p.name().into(), show(&r.current), show(&r.best)]);
+    }
+    rows.push(vec![
+        "logouts_while_present + lost_inputs".into(),
+        disruption(&r.current_metrics).to_string(),
+        disruption(&r.best_metrics).to_string(),
+    ]);
+    let a = r.current_metrics.pairs();
+    let b = r.best_metrics.pairs();
+    for ((name, x), (_, y)) in a.iter().zip(b.iter()) {
+        rows.push(vec![
+            name.to_string(),
+            metric_cell(name, *x),
+            metric_cell(name, *y),
+        ]);
+    }
+    let status = |pass: bool| if pass { "pass" } else { "FAIL" };
+    rows.push(vec![
+        r.standard.id().into(),
+        status(r.current_verdict.pass).into(),
+        status(r.best_verdict.pass).into(),
+    ]);
+    for line in aligned(&rows) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\ncurrent:     {}\nrecommended: {}\n\n",
+        r.current_verdict.reason, r.best_verdict.reason
+    ));
+    out.push_str(&ron_text(&r.best));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_cells_show_durations() {
+        assert_eq!(metric_cell("lost_edit_ms", 90_000), "90000 (1m30s)");
+        assert_eq!(metric_cell("lost_edit_ms", 0), "0");
+        assert_eq!(metric_cell("logins", 3), "3");
+    }
+
+    #[test]
+    fn columns_line_up_without_trailing_spaces() {
+        let rows = vec![
+            vec!["metric".to_string(), "a".to_string(), "".to_string()],
+            vec!["x".to_string(), "100".to_string(), "".to_string()],
+        ];
+        assert_eq!(aligned(&rows), ["metric    a", "x       100"]);
+    }
+}

@@ -1,0 +1,10 @@
+//! Tests of the analysis features: sweeps, the frontier, compliance checks,
+//! exports and recommendations, through the library and the binary.
+
+pub mod synth;
+
+mod compliance;
+mod export;
+mod frontier;
+mod recommend;
+mod sweep;
