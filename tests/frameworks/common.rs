@@ -207,6 +207,9 @@ fn trace(seed: u64, users: usize, events_per_user: usize) -> Trace {
     Trace::from_users((0..users).map(|u| (format!("u{u}"), user_events(&mut rng, events_per_user))))
 }
 
+/// A hand-made user's events: (ms, kind).
+pub type HandEvents = Vec<(u64, EventKind)>;
+
 /// A hand-made trace: per user, (ms, kind).
 pub fn hand_trace(users: &[(&str, Vec<(u64, EventKind)>)]) -> Trace {
     Trace::from_users(users.iter().map(|(name, events)| {

@@ -20,12 +20,10 @@ use lapse::model::{Csrf, Dur, EventKind, Policy, Refresh};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Batch, Case, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name, framework_dir,
-    hand_trace, is_multi_tab, is_seeded, python_env, replay, seeded_traces, shared_batch, tmp_dir,
+    Batch, Case, HandEvents, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name,
+    framework_dir, hand_trace, is_multi_tab, is_seeded, python_env, replay, seeded_traces,
+    shared_batch, tmp_dir,
 };
-
-/// A hand-made user: name, events as (ms, kind), expected counts.
-type HandUser = (&'static str, Vec<(u64, EventKind)>, Vec<u64>);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum CsrfSetting {
@@ -203,7 +201,7 @@ fn controls() -> Vec<DjangoConfig> {
 /// Max-Age is whole seconds of an age in whole seconds). A session refreshed
 /// at 0.75 s with SESSION_COOKIE_AGE 1801 s: a request 1 ms before
 /// 1801.75 s finds it, one at 1801.75 s does not. Worked by hand.
-fn boundary_users() -> Vec<HandUser> {
+fn boundary_users() -> Vec<(&'static str, HandEvents, Vec<u64>)> {
     use EventKind::{Request, View};
     let deadline = 750 + LIFETIME_S * SECOND;
     vec![

@@ -21,13 +21,10 @@ use lapse::model::{Csrf, Dur, EventKind, Policy, Refresh};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Batch, Case, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name, framework_dir,
-    hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces, shared_batch, tmp_dir,
+    Batch, Case, HandEvents, LIFETIME_S, SECOND, SHORT_LIFETIME_S, counts, file_name,
+    framework_dir, hand_trace, is_multi_tab, is_seeded, node_env, replay, seeded_traces,
+    shared_batch, tmp_dir,
 };
-
-/// A hand-made user: name, events as (ms, kind), the counts express-session
-/// gives, the counts the contract gives.
-type SubsecondUser = (&'static str, Vec<(u64, EventKind)>, Vec<u64>, Vec<u64>);
 
 #[derive(Clone, Copy, Debug)]
 struct ExpressConfig {
@@ -176,6 +173,9 @@ fn controls() -> Vec<ExpressConfig> {
 }
 
 const SUBSECOND: &str = "subsecond";
+
+/// One hand-made user: name, events, Express's counts, the engine's.
+type SubsecondUser = (&'static str, HandEvents, Vec<u64>, Vec<u64>);
 
 /// The known difference (SPEC section 7): express-session sends only
 /// `Expires`, rounded down to the second, so its cookie can die up to 999 ms
