@@ -162,11 +162,6 @@ pub fn client_warnings(policy: &Policy) -> Vec<String> {
             "on_expiry: Redirect without tab_sync: each tab runs its own timer, so a tab left alone logs the user out while they work in another (SPEC example D); share the deadline between tabs (tab_sync: true), as the exported lapse-session.js does".into(),
         );
     }
-    if policy.has_client_timer() && policy.client_clock == ClientClock::Monotonic {
-        out.push(
-            "client_clock: Monotonic: a setTimeout timer pauses while the laptop sleeps, so after the lid opens the page still counts down from before while the server session may be gone (SPEC example E); compare the wall clock with the deadline (client_clock: Wall), as the exported lapse-session.js does".into(),
-        );
-    }
     out
 }
 

@@ -13,6 +13,11 @@
 //! mouse moves on an open page of a live session, nothing due) take a
 //! branch-free path, `UserSim::quiet_run`; the rest, and any event that
 //! meets something due, take the general one, `UserSim::user_event`.
+//!
+//! This engine replays a user with one tab (tab 0) whose device never sleeps:
+//! every revision-1 trace, and most generated users. Anyone else takes
+//! `super::tabs` (SPEC revision 2), which reuses this file's server side
+//! (`UserSim` with its page left closed).
 
 use crate::model::{
     ClientClock, Event, EventKind, OnExpiry, OnResponse, Policy, Refresh, ResetsOn,

@@ -293,25 +293,9 @@ pub fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Every gap in ms between two consecutive present events (all but `close`)
-/// of one user, for events before the horizon, sorted: the window's rule.
-pub fn present_gaps(trace: &Trace, horizon: u64) -> Vec<u64> {
-    let mut gaps = Vec::with_capacity(trace.num_events());
-    for (_, events) in trace.users() {
-        let mut last: Option<u64> = None;
-        for e in events
-            .iter()
-            .filter(|e| e.kind().is_present() && e.time() < horizon)
-        {
-            if let Some(prev) = last {
-                gaps.push(e.time() - prev);
-            }
-            last = Some(e.time());
-        }
-    }
-    gaps.sort_unstable();
-    gaps
-}
+/// Every gap between two consecutive present events of one user, sorted:
+/// the window's idle-gap view computes it (egui-free), and so does the report.
+pub use crate::app::views::gaps::present_gaps;
 
 fn names(run: &ScenarioRun) -> Vec<String> {
     run.policies.iter().map(|p| p.name.clone()).collect()

@@ -1,8 +1,6 @@
 //! Numbers and durations as the views write them (no egui: the prepared
 //! view data uses them too).
 
-use crate::model::Dur;
-
 /// Hours as a clock reading: `day 2 09:30`, or `09:30` within one day.
 pub fn clock(hours: f64, with_day: bool) -> String {
     let minutes = (hours * 60.0).round() as i64;
@@ -17,33 +15,9 @@ pub fn clock(hours: f64, with_day: bool) -> String {
     }
 }
 
-/// A duration rounded for reading: `45s`, `4m30s`, `30m`, `5h2m`, `3.5 days`.
-pub fn rough(ms: u64) -> String {
-    const S: u64 = 1_000;
-    const M: u64 = 60 * S;
-    const H: u64 = 60 * M;
-    let round = |unit: u64| (ms + unit / 2) / unit * unit;
-    match ms {
-        0 => "0s".into(),
-        1..1_000 => "under 1s".into(),
-        _ if ms < 10 * M => Dur(round(S)).to_string(),
-        _ if ms < 48 * H => Dur(round(M)).to_string(),
-        _ => format!("{:.1} days", ms as f64 / (24 * H) as f64),
-    }
-}
-
-/// A count with thousands separated: `1,686,135`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+// A duration rounded for reading and a count with thousands separated have
+// one home, the report module, which the command line's report uses too.
+pub use crate::report::document::{rough, thousands};
 
 /// A plot's value for hover labels: integers as integers.
 pub fn amount(v: f64) -> String {
