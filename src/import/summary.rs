@@ -283,6 +283,10 @@ impl fmt::Display for Summary {
             e.submit,
             self.window_folded
         )?;
+        writeln!(
+            f,
+            "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
+        )?;
         if let Some(s) = &self.span {
             writeln!(
                 f,

@@ -70,6 +70,7 @@ fn combined_log_to_trace_with_raw_keys() {
         "Users: 3 (keyed by client address + user agent; written as found (--keep-keys))",
         "Events: 10 (view 6, request 2, submit 2); 2 more folded into the view before them",
         "Time span: 2015-05-18 00:30:00 +0200 to 2015-05-18 01:30:00 +0200 (1h)",
+        "Not in an access log: tabs (every event is in tab 0)",
         "Time 0: 2015-05-18 00:00:00 +0200",
         // Gaps: A 5m, 5m, 1s, 49m59s; B 3s; C 1m30s, 10s.
         "Idle gaps between a user's consecutive requests: 7 gaps",
