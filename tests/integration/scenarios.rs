@@ -120,7 +120,7 @@ fn pci_dss_warnings_and_keepalive_spare_people_at_work() {
     let r = by_policy(&run("pci-dss-15min.ron"));
     let lazy = &r["15m lazy"];
     let warning = &r["15m + warning"];
-    let keepalive = &r["15m + warning + keepalive"];
+    let keepalive = &r["14m + warning + keepalive"];
     let drafts = &r["15m redirect + drafts"];
     assert!(lazy.logouts_while_present > warning.logouts_while_present);
     assert!(warning.logouts_while_present > keepalive.logouts_while_present);
@@ -148,7 +148,7 @@ fn nist_aal3_fifteen_minutes_needs_a_warning() {
     let r = by_policy(&run("nist-aal3.ron"));
     let lazy = &r["15m idle, 12h"];
     let warning = &r["15m + warning, 12h"];
-    let keepalive = &r["15m + warning + keepalive, 12h"];
+    let keepalive = &r["14m + warning + keepalive, 12h"];
     assert!(lazy.logouts_while_present > warning.logouts_while_present);
     assert!(warning.logouts_while_present > keepalive.logouts_while_present);
     for m in [lazy, warning, keepalive] {
@@ -249,4 +249,159 @@ fn laptop_sleep_a_monotonic_alert_loses_the_submits_after_the_lid_opens() {
     assert!(wall.lost_submits * 2 < monotonic.lost_submits);
     assert!(wall.lost_inputs < monotonic.lost_inputs);
     assert_stated_numbers("laptop-sleep.ron");
+}
+
+/// The verdicts a scenario's comments state, as lines
+/// `//   check "POLICY": pass STANDARD, FAIL STANDARD`.
+fn stated_verdicts(text: &str) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim_start().strip_prefix("//") else {
+            continue;
+        };
+        let Some(rest) = rest.trim().strip_prefix("check \"") else {
+            continue;
+        };
+        let (policy, claims) = rest.split_once("\":").expect("check \"POLICY\": ...");
+        for claim in claims.split(',') {
+            let (verdict, standard) = claim.trim().split_once(' ').expect("pass|FAIL STANDARD");
+            let pass = match verdict {
+                "pass" => true,
+                "FAIL" => false,
+                other => panic!("{other:?}: a verdict is pass or FAIL"),
+            };
+            out.push((policy.to_string(), standard.to_string(), pass));
+        }
+    }
+    out
+}
+
+/// `lapse ARGS --format json`, parsed.
+fn lapse_json(args: &[&str]) -> serde_json::Value {
+    let run = crate::support::lapse(args);
+    assert_eq!(run.code, Some(0), "lapse {args:?}: {}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON output")
+}
+
+/// The policy named `name` in the `policies` array of `lapse run` or `lapse check`.
+fn policy_json<'a>(json: &'a serde_json::Value, name: &str, file: &str) -> &'a serde_json::Value {
+    json["policies"]
+        .as_array()
+        .expect("a policies array")
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{file}: no policy {name:?}"))
+}
+
+#[test]
+fn every_shipped_scenario_states_verdicts_and_numbers_that_lapse_check_and_run_print() {
+    for path in shipped() {
+        let file = path
+            .file_name()
+            .expect("a file name")
+            .to_string_lossy()
+            .into_owned();
+        let rel = format!("scenarios/{file}");
+        let text = std::fs::read_to_string(&path).expect("read scenario");
+        let (verdicts, numbers) = (stated_verdicts(&text), stated_numbers(&text));
+        assert!(!verdicts.is_empty(), "{file} states no verdicts");
+        assert!(!numbers.is_empty(), "{file} states no numbers");
+
+        let check = lapse_json(&["check", &rel, "--format", "json"]);
+        for (policy, standard, pass) in verdicts {
+            let found = policy_json(&check, &policy, &file)["verdicts"]
+                .as_array()
+                .expect("verdicts")
+                .iter()
+                .find(|v| v["standard"] == standard.as_str())
+                .unwrap_or_else(|| panic!("{file}: no standard {standard:?}"))
+                .clone();
+            assert_eq!(found["pass"], pass, "{file}: {policy} {standard}: {found}");
+        }
+
+        let run = lapse_json(&["run", &rel, "--format", "json"]);
+        for (policy, metric, value) in numbers {
+            let got = &policy_json(&run, &policy, &file)["metrics"][&metric];
+            assert_eq!(got.as_u64(), Some(value), "{file}: {policy} {metric}");
+        }
+    }
+}
+
+/// `n` with a comma between thousands, as the README writes counts.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn the_readme_says_what_the_scenarios_state() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    // Line breaks fall anywhere in a paragraph: compare with single spaces.
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stated = |file: &str, policy: &str, metric: &str| -> u64 {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let text = std::fs::read_to_string(path).expect("read scenario");
+        stated_numbers(&text)
+            .into_iter()
+            .find(|(p, m, _)| p == policy && m == metric)
+            .unwrap_or_else(|| panic!("{file} states no {policy} {metric}"))
+            .2
+    };
+    let claims = [
+        format!(
+            "out while they are there {} times in a week",
+            thousands(stated(
+                "multi-tab.ron",
+                "per-tab alert",
+                "logouts_while_present"
+            ))
+        ),
+        format!(
+            "between tabs {} times",
+            thousands(stated(
+                "multi-tab.ron",
+                "synced alert",
+                "logouts_while_present"
+            ))
+        ),
+        format!(
+            "alert loses {} submits after laptop lids open, a wall-clock timer {}",
+            thousands(stated(
+                "laptop-sleep.ron",
+                "setTimeout alert",
+                "lost_submits"
+            )),
+            thousands(stated(
+                "laptop-sleep.ron",
+                "wall-clock alert",
+                "lost_submits"
+            ))
+        ),
+        format!(
+            "{} logouts while present, against {} under the 25-minute alert",
+            thousands(stated(
+                "seed-article.ron",
+                "keepalive + extend",
+                "logouts_while_present"
+            )),
+            thousands(stated(
+                "seed-article.ron",
+                "25-minute alert",
+                "logouts_while_present"
+            ))
+        ),
+    ];
+    for claim in claims {
+        assert!(readme.contains(&claim), "README.md does not say {claim:?}");
+    }
 }
