@@ -51,7 +51,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let text = match format {
         Format::Json => report::json::run_json(&result).map_err(|e| Failure::Internal(e.into()))?,
         Format::Csv => report::csv::run_csv(&result),
-        Format::Table => report::table::run_table(&result),
+        Format::Table => report::table::run_table_over(&result, Some(file.scenario.horizon.0)),
     };
     emit(args.out.as_deref(), &text)
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::model::{Event, Policy, Scenario, Trace};
 
-pub use metrics::Metrics;
+pub use metrics::{MetricText, Metrics, per_user_per_day};
 pub use outcome::{EndReason, Outcome, Sink};
 pub use series::{Series, SeriesKind, peak_live};
 pub use user::{Params, SimConfig, simulate_one_tab, simulate_user, simulate_user_as};

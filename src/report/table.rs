@@ -2,7 +2,7 @@
 
 use crate::analysis::compliance::{SCRIPT_SETTINGS, script_differences};
 use crate::analysis::{Recommendation, Standard, check_all, client_warnings, disruption};
-use crate::engine::{Metrics, ScenarioRun};
+use crate::engine::{Metrics, ScenarioRun, per_user_per_day};
 use crate::model::Policy;
 use crate::model::duration::human_ms;
 
@@ -20,6 +20,12 @@ pub fn metric_cell(name: &str, v: u64) -> String {
 /// Rows as lines of text: the first column left-aligned, the others
 /// right-aligned, two spaces between columns, no trailing spaces.
 fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+    aligned_left(rows, &[0])
+}
+
+/// Rows as lines of text: the columns in `left` left-aligned (words), the
+/// others right-aligned (numbers), two spaces between columns.
+fn aligned_left(rows: &[Vec<String>], left: &[usize]) -> Vec<String> {
     let widths = column_widths(rows);
     rows.iter()
         .map(|row| {
@@ -27,7 +33,7 @@ fn aligned(rows: &[Vec<String>]) -> Vec<String> {
                 .iter()
                 .enumerate()
                 .map(|(c, text)| {
-                    if c == 0 {
+                    if left.contains(&c) {
                         format!("{text:<w$}", w = widths[c])
                     } else {
                         format!("{text:>w$}", w = widths[c])
@@ -55,11 +61,19 @@ fn column_widths(rows: &[Vec<String>]) -> Vec<usize> {
 
 /// `lapse run --format table`: one row a metric, one column a policy.
 pub fn run_table(result: &ScenarioRun) -> String {
+    run_table_over(result, None)
+}
+
+/// As [`run_table`]; given the scenario's horizon, the unattended exposure
+/// is also shown per user per day (a sum of milliseconds over a week of
+/// hundreds of users says little on its own).
+pub fn run_table_over(result: &ScenarioRun, horizon_ms: Option<u64>) -> String {
     let mut rows: Vec<Vec<String>> = vec![
         std::iter::once("metric".to_string())
             .chain(result.policies.iter().map(|p| p.name.clone()))
             .collect(),
     ];
+    rows[0].push("what it counts".to_string());
     for (i, name) in Metrics::NAMES.iter().enumerate() {
         let mut row = vec![name.to_string()];
         row.extend(
@@ -68,25 +82,54 @@ pub fn run_table(result: &ScenarioRun) -> String {
                 .iter()
                 .map(|p| metric_cell(name, p.metrics.pairs()[i].1)),
         );
+        row.push(metric_meaning(name));
         rows.push(row);
+        if *name == "unattended_ms"
+            && let Some(row) = exposure_row(result, horizon_ms)
+        {
+            rows.push(row);
+        }
     }
+    let words = [0, rows[0].len() - 1];
     let users = match result.users {
         1 => "1 user".to_string(),
         n => format!("{n} users"),
     };
     let mut out = format!("{} — {users}\n", result.scenario);
-    for (r, line) in aligned(&rows).iter().enumerate() {
+    for (r, line) in aligned_left(&rows, &words).iter().enumerate() {
         out.push_str(line);
         out.push('\n');
         if r == 0 {
-            // As wide as the columns and the gaps between them.
-            let widths = column_widths(&rows);
+            // As wide as the columns and the gaps between them, the last
+            // (the explanations) counted as wide as its heading.
+            let mut widths = column_widths(&rows);
+            if let Some(last) = widths.last_mut() {
+                *last = rows[0].last().map_or(0, |h| h.chars().count());
+            }
             let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
             out.push_str(&"-".repeat(total));
             out.push('\n');
         }
     }
     out
+}
+
+/// The row under `unattended_ms`: each policy's exposure per user per day.
+fn exposure_row(result: &ScenarioRun, horizon_ms: Option<u64>) -> Option<Vec<String>> {
+    let horizon_ms = horizon_ms?;
+    let mut row = vec!["  per user per day".to_string()];
+    for p in &result.policies {
+        let each = per_user_per_day(p.metrics.unattended_ms, result.users, horizon_ms)?;
+        row.push(super::document::rough(each));
+    }
+    row.push("the same, divided by users and by days (24 hours)".to_string());
+    Some(row)
+}
+
+/// A metric's human name and what it counts, for the last column of a
+/// table: `Lost edits: unsaved edits thrown away by the session, ...`.
+pub fn metric_meaning(name: &str) -> String {
+    Metrics::text(name).map_or_else(String::new, |t| format!("{}: {}", t.label, t.explains))
 }
 
 /// `lapse check`: per policy, one line a standard (`pass`/`FAIL`, its id,

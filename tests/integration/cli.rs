@@ -106,8 +106,52 @@ fn csv_and_table_formats() {
     assert!(text.starts_with("cli — 2 users\n"), "{text}");
     let logins = text.lines().find(|l| l.starts_with("logins")).expect("row");
     assert_eq!(
-        logins.split_whitespace().collect::<Vec<_>>(),
+        logins.split_whitespace().take(3).collect::<Vec<_>>(),
         ["logins", "2", "3"]
+    );
+    // The column issue 20 adds: each metric's human name and what it counts.
+    assert!(
+        logins.ends_with("  Logins: times someone typed their password"),
+        "{logins}"
+    );
+}
+
+#[test]
+fn the_table_names_every_metric_and_shows_exposure_per_user_per_day() {
+    let dir = workspace(SCENARIO, TRACE);
+    let out = lapse_in(dir.path(), &["run", "s.ron", "--format", "table"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].ends_with("what it counts"), "{text}");
+    for name in lapse::engine::Metrics::NAMES {
+        let row = lines
+            .iter()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row {name}: {text}"));
+        let meaning = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).last();
+        assert!(meaning.is_some_and(|m| m.contains(": ")), "{row}");
+    }
+    let row = |start: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no row {start}: {text}"))
+            .to_string()
+    };
+    assert!(
+        row("logouts_while_present ").contains("Logged out while present: "),
+        "{text}"
+    );
+    assert!(row("lost_inputs ").contains("Lost edits: "), "{text}");
+    // By hand (away_after 5m): under A (30m idle), u is away 5-20 and 25-50
+    // (40m), v 5-30 (25m): 65m over 2 users and 1 day, 32m30s each, shown
+    // to the minute. Under B (10m idle), u 5-10 and 25-30, v 5-10: 15m,
+    // 7m30s each.
+    let exposure = row("  per user per day");
+    assert_eq!(
+        exposure.split_whitespace().take(6).collect::<Vec<_>>(),
+        ["per", "user", "per", "day", "33m", "7m30s"],
+        "{text}"
     );
 }
 
