@@ -18,4 +18,4 @@ pub use export::{Export, FlaskSettings, Target, client_script, export, flask_set
 pub use frontier::{disruption, frontier, tradeoff_point};
 pub use param::Param;
 pub use recommend::{Recommendation, recommend};
-pub use sweep::{Sweep, SweepSpec, SweepStep, run_sweep};
+pub use sweep::{StepVerdicts, Sweep, SweepSpec, SweepStep, run_sweep};

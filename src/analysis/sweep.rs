@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::engine::{Metrics, Progress, RunOptions, run_policy_with};
 use crate::model::{Dur, Policy, Scenario, Trace};
 
+use super::compliance::{Standard, check};
 use super::param::Param;
 
 /// The most steps one sweep may ask for.
@@ -166,27 +167,104 @@ impl Sweep {
     /// One row a step: `param,value,value_ms,<every metric>,skipped`. A
     /// skipped step has empty metric cells and its reason in `skipped`.
     pub fn to_csv(&self) -> String {
-        let mut out = format!(
-            "param,value,value_ms,{},skipped\n",
-            Metrics::NAMES.join(",")
-        );
-        for step in &self.steps {
+        self.to_csv_checked(&[])
+    }
+
+    /// As [`Sweep::to_csv`], then one column per standard checked (named by
+    /// the standard's id): `pass` or `FAIL` for the step's policy, empty for
+    /// a skipped step.
+    pub fn to_csv_checked(&self, checks: &[StepVerdicts]) -> String {
+        let mut out = format!("param,value,value_ms,{},skipped", Metrics::NAMES.join(","));
+        for check in checks {
+            out.push(',');
+            out.push_str(check.standard.id());
+        }
+        out.push('\n');
+        for (k, step) in self.steps.iter().enumerate() {
             out.push_str(&format!("{},{},{},", self.param, step.value, step.value.0));
             match &step.result {
                 Ok(m) => {
                     let cells: Vec<String> = m.pairs().iter().map(|(_, v)| v.to_string()).collect();
                     out.push_str(&cells.join(","));
-                    out.push_str(",\n");
+                    out.push(',');
                 }
                 Err(reason) => {
                     out.push_str(&",".repeat(Metrics::NAMES.len() - 1));
-                    out.push_str(&format!(",\"{}\"\n", reason.replace('"', "\"\"")));
+                    out.push_str(&format!(",\"{}\"", reason.replace('"', "\"\"")));
                 }
             }
+            for check in checks {
+                out.push(',');
+                out.push_str(match check.passes.get(k).copied().flatten() {
+                    Some(true) => "pass",
+                    Some(false) => "FAIL",
+                    None => "",
+                });
+            }
+            out.push('\n');
         }
         out
     }
 
+    /// [`Sweep::to_json_value`], each step with `"verdicts": {STANDARD:
+    /// {"pass", "reason"}}` for the standards checked (none for a skipped step).
+    pub fn to_json_checked(&self, base: &Policy, standards: &[Standard]) -> serde_json::Value {
+        let mut value = self.to_json_value();
+        if standards.is_empty() {
+            return value;
+        }
+        if let Some(steps) = value["steps"].as_array_mut() {
+            for (step, json) in self.steps.iter().zip(steps.iter_mut()) {
+                if step.result.is_err() {
+                    continue;
+                }
+                let Ok(policy) = step_policy(base, self.param, step.value) else {
+                    continue;
+                };
+                let verdicts: serde_json::Map<String, serde_json::Value> = standards
+                    .iter()
+                    .map(|&st| {
+                        let v = check(&policy, st);
+                        (
+                            st.id().to_string(),
+                            json!({"pass": v.pass, "reason": v.reason}),
+                        )
+                    })
+                    .collect();
+                json["verdicts"] = serde_json::Value::Object(verdicts);
+            }
+        }
+        value
+    }
+}
+
+/// One standard's verdict on every step of a sweep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepVerdicts {
+    pub standard: Standard,
+    /// Per step, in the sweep's order: whether the step's policy passes;
+    /// `None` for a skipped step.
+    pub passes: Vec<Option<bool>>,
+}
+
+impl StepVerdicts {
+    /// `standard`'s verdict on each step of `sweep`, run from `base` (what
+    /// `lapse check` says of the policy with the field at the step's value).
+    pub fn new(base: &Policy, sweep: &Sweep, standard: Standard) -> StepVerdicts {
+        let passes = sweep
+            .steps
+            .iter()
+            .map(|step| {
+                step.result.as_ref().ok()?;
+                let policy = step_policy(base, sweep.param, step.value).ok()?;
+                Some(check(&policy, standard).pass)
+            })
+            .collect();
+        StepVerdicts { standard, passes }
+    }
+}
+
+impl Sweep {
     /// `{"scenario", "policy", "param", "current", "current_ms", "users",
     /// "steps": [{"value", "value_ms", "metrics" | "skipped"}]}`.
     pub fn to_json_value(&self) -> serde_json::Value {
@@ -245,6 +323,45 @@ mod tests {
     fn descending_sweeps_mirror_ascending_ones() {
         let v = spec(10, 0, 4).values().expect("valid");
         assert_eq!(v, [Dur(10), Dur(7), Dur(3), Dur(0)]);
+    }
+
+    #[test]
+    fn each_step_gets_the_standards_verdict_in_a_column_of_its_own() {
+        // PCI DSS allows 15 minutes idle: 10m and 15m pass, 20m fails; a
+        // keepalive of 5m adds its interval (15m + 5m fails).
+        let sweep = Sweep {
+            scenario: "s".into(),
+            policy: "p".into(),
+            param: Param::IdleTimeout,
+            current: None,
+            users: 1,
+            steps: [10, 15, 20]
+                .iter()
+                .map(|&m| SweepStep {
+                    value: Dur::mins(m),
+                    result: Ok(Metrics::default()),
+                })
+                .chain(std::iter::once(SweepStep {
+                    value: Dur::mins(25),
+                    result: Err("skipped".into()),
+                }))
+                .collect(),
+        };
+        let base = Policy::default();
+        let pci = StepVerdicts::new(&base, &sweep, Standard::PciDss);
+        assert_eq!(pci.passes, [Some(true), Some(true), Some(false), None]);
+        let csv = sweep.to_csv_checked(&[pci]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",skipped,pci-dss"), "{csv}");
+        assert!(
+            lines[1].ends_with(",pass") && lines[3].ends_with(",FAIL"),
+            "{csv}"
+        );
+        assert!(lines[4].ends_with("\"skipped\","), "{csv}");
+        assert_eq!(sweep.to_csv(), sweep.to_csv_checked(&[]));
+        let json = sweep.to_json_checked(&base, &[Standard::PciDss]);
+        assert_eq!(json["steps"][2]["verdicts"]["pci-dss"]["pass"], false);
+        assert!(json["steps"][3].get("verdicts").is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use super::{Failure, emit};
 use crate::analysis::compliance::script_differences;
 use crate::analysis::{
-    Param, Standard, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
+    Param, Standard, StepVerdicts, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
 };
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 use crate::report::json::json_text;
@@ -44,6 +44,10 @@ pub struct SweepArgs {
     /// A trace (canonical CSV) to use instead of the scenario's population.
     #[arg(long, value_name = "CSV")]
     pub trace: Option<PathBuf>,
+    /// Also give each step `lapse check`'s verdict for this standard (a
+    /// `pass`/`FAIL` column named after it; may be repeated).
+    #[arg(long, value_name = "STANDARD")]
+    pub standard: Vec<Standard>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -177,8 +181,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .into());
     }
     let text = match args.format {
-        SweepFormat::Csv => result.to_csv(),
-        SweepFormat::Json => json(&result.to_json_value())?,
+        SweepFormat::Csv => {
+            let checks: Vec<StepVerdicts> = args
+                .standard
+                .iter()
+                .map(|&st| StepVerdicts::new(policy, &result, st))
+                .collect();
+            result.to_csv_checked(&checks)
+        }
+        SweepFormat::Json => json(&result.to_json_checked(policy, &args.standard))?,
     };
     emit(args.out.as_deref(), &text)?;
     note_skipped(&result);

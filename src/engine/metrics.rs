@@ -95,12 +95,18 @@ impl Metrics {
                 "Silent re-logins",
                 "expired sessions renewed by a remember-me cookie, no password asked",
             ),
-            "warnings_shown" => ("Warnings shown", "\"you will be logged out\" warnings shown"),
+            "warnings_shown" => (
+                "Warnings shown",
+                "\"you will be logged out\" warnings shown",
+            ),
             "warnings_heeded" => (
                 "Warnings heeded",
                 "warnings the user answered (a key, a click) before the deadline",
             ),
-            "warnings_missed" => ("Warnings missed", "warnings nobody answered before the deadline"),
+            "warnings_missed" => (
+                "Warnings missed",
+                "warnings nobody answered before the deadline",
+            ),
             "keepalive_pings" => (
                 "Keepalive pings",
                 "background requests that kept a present user's session alive",
@@ -123,7 +129,10 @@ impl Metrics {
                 "Drafts restored",
                 "unsaved forms given back after signing in again (preserve_drafts)",
             ),
-            "lost_inputs" => ("Lost edits", "unsaved edits thrown away by the session, not by the user"),
+            "lost_inputs" => (
+                "Lost edits",
+                "unsaved edits thrown away by the session, not by the user",
+            ),
             "lost_edit_ms" => (
                 "Lost work, time span",
                 "per loss, first to last lost edit, nights and breaks included",
@@ -185,14 +194,20 @@ mod text_tests {
             assert!(labels.insert(text.label), "{name}: {} twice", text.label);
             assert!(!text.explains.is_empty() && !text.explains.contains('\n'));
         }
-        assert_eq!(Metrics::text("logouts_while_present").map(|t| t.label), Some("Logged out while present"));
+        assert_eq!(
+            Metrics::text("logouts_while_present").map(|t| t.label),
+            Some("Logged out while present")
+        );
         assert_eq!(Metrics::text("nothing"), None);
     }
 
     #[test]
     fn exposure_reads_per_user_per_day() {
         // 300 users, 5 days, 75 hours summed: 3 minutes each per day.
-        assert_eq!(per_user_per_day(75 * 3_600_000, 300, 5 * 86_400_000), Some(180_000));
+        assert_eq!(
+            per_user_per_day(75 * 3_600_000, 300, 5 * 86_400_000),
+            Some(180_000)
+        );
         // Half a day's horizon: a day's rate is twice what was seen.
         assert_eq!(per_user_per_day(60_000, 1, 43_200_000), Some(120_000));
         assert_eq!(per_user_per_day(1, 0, 86_400_000), None);

@@ -128,7 +128,11 @@ fn the_table_names_every_metric_and_shows_exposure_per_user_per_day() {
             .iter()
             .find(|l| l.split_whitespace().next() == Some(name))
             .unwrap_or_else(|| panic!("no row {name}: {text}"));
-        let meaning = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).last();
+        let meaning = row
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .last();
         assert!(meaning.is_some_and(|m| m.contains(": ")), "{row}");
     }
     let row = |start: &str| {

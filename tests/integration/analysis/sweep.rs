@@ -265,3 +265,74 @@ fn bad_sweeps_exit_2_with_one_clear_message() {
         assert_eq!(stdout(&out), "", "{args:?}");
     }
 }
+
+#[test]
+fn a_standard_adds_a_pass_or_fail_column_per_step() {
+    // SPEC example B's keepalive policy: idle 30m, keepalive 5m, a 5m
+    // warning. By hand: at idle 5m the warning lead is not below it
+    // (skipped); PCI DSS counts idle + one keepalive interval against its
+    // 15 minutes, so 10m passes (15m) and 15m, 20m fail (20m, 25m); OWASP's
+    // low-risk range wants an absolute timeout, which the policy lacks.
+    let out = lapse(&[
+        "sweep",
+        "tests/fixtures/example-b.ron",
+        "--policy",
+        "keepalive",
+        "--param",
+        "idle_timeout",
+        "--from",
+        "5m",
+        "--to",
+        "20m",
+        "--steps",
+        "4",
+        "--standard",
+        "pci-dss",
+        "--standard",
+        "owasp-low",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(",skipped,pci-dss,owasp-low"), "{text}");
+    // The last two cells: the verdicts.
+    let tail = |line: &str| {
+        let cells: Vec<&str> = line.split(',').collect();
+        cells[cells.len() - 2..].join(",")
+    };
+    assert_eq!(tail(lines[1]), ",", "a skipped step has no verdict: {text}");
+    assert_eq!(tail(lines[2]), "pass,FAIL", "{text}");
+    assert_eq!(tail(lines[3]), "FAIL,FAIL", "{text}");
+    assert_eq!(tail(lines[4]), "FAIL,FAIL", "{text}");
+
+    // Without --standard the output is as before; with JSON, each step
+    // that ran carries its verdicts with the reason.
+    let json = lapse(&[
+        "sweep",
+        "tests/fixtures/example-b.ron",
+        "--policy",
+        "keepalive",
+        "--param",
+        "idle_timeout",
+        "--from",
+        "10m",
+        "--to",
+        "15m",
+        "--steps",
+        "2",
+        "--standard",
+        "pci-dss",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    let verdict = |k: usize| &json["steps"][k]["verdicts"]["pci-dss"];
+    assert_eq!(verdict(0)["pass"], true);
+    assert_eq!(verdict(1)["pass"], false);
+    assert!(
+        verdict(1)["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("idle limit 20m > 15m")),
+        "{json}"
+    );
+}
