@@ -200,7 +200,14 @@ impl LapseApp {
                 });
             }
         });
-        self.capture.results_rect = Some(central.response.rect);
+        self.capture.results_rect = match &self.sim.results {
+            Some(_) => self
+                .state
+                .results
+                .export_rect
+                .or(Some(central.response.rect)),
+            None => Some(central.response.rect),
+        };
     }
 
     /// The modal questions, each answered with an enum.

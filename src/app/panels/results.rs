@@ -63,7 +63,9 @@ impl Tab {
             Tab::Tradeoff => {
                 "Unattended exposure against disruption, for every policy and every step of the last sweep; click a point to use it"
             }
-            Tab::Table => "All 20 metrics of every policy, as numbers",
+            Tab::Table => {
+                "All 20 metrics of every policy, as numbers, each with its name and what it counts"
+            }
         }
     }
 }
@@ -83,6 +85,9 @@ pub struct ResultsPanel {
     /// The sweep and trade-off views.
     #[serde(skip)]
     pub analysis: AnalysisViews,
+    /// Where the shown view was drawn last frame (what a PNG export shows).
+    #[serde(skip)]
+    pub export_rect: Option<egui::Rect>,
 }
 
 impl Default for ResultsPanel {
@@ -93,6 +98,7 @@ impl Default for ResultsPanel {
             gaps_log: true,
             timeline: TimelineView::default(),
             analysis: AnalysisViews::default(),
+            export_rect: None,
         }
     }
 }
@@ -180,6 +186,8 @@ impl ResultsPanel {
             }
         });
         ui.separator();
+        let top = ui.cursor().min;
+        self.analysis.plot_rect = None;
         match self.tab {
             Tab::Totals => views::totals::plot::ui(ui, &results.plots),
             Tab::OverTime => views::over_time::plot::ui(ui, &results.plots, &mut self.fold_day),
@@ -192,8 +200,15 @@ impl ResultsPanel {
             ),
             Tab::Sweep => views::sweep::plot::ui(ui, results, &mut self.analysis, cx),
             Tab::Tradeoff => views::tradeoff::plot::ui(ui, results, &mut self.analysis, cx),
-            Tab::Table => table(ui, results),
+            Tab::Table => views::metrics::plot::ui(ui, results),
         }
+        // An exported PNG shows the view alone: not the headline and tabs
+        // above it, nor the sweep's form.
+        let view = egui::Rect::from_min_max(top, ui.max_rect().max);
+        self.export_rect = Some(match self.tab {
+            Tab::Sweep | Tab::Tradeoff => self.analysis.plot_rect.unwrap_or(view),
+            _ => view,
+        });
     }
 }
 
@@ -219,37 +234,6 @@ fn headline(ui: &mut Ui, results: &Results) {
         });
     }
     ui.add_space(4.0);
-}
-
-/// Every metric, policies as columns (as `lapse run --format table`).
-fn table(ui: &mut Ui, results: &Results) {
-    egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
-        egui::Grid::new("all-metrics")
-            .striped(true)
-            .spacing([24.0, 4.0])
-            .show(ui, |ui| {
-                ui.strong("metric");
-                for (i, p) in results.run.policies.iter().enumerate() {
-                    ui.label(RichText::new(&p.name).strong().color(policy_color(i)));
-                }
-                ui.end_row();
-                for (k, name) in Metrics::NAMES.iter().enumerate() {
-                    ui.monospace(*name);
-                    for p in &results.run.policies {
-                        let v = p.metrics.pairs()[k].1;
-                        let text = if crate::report::is_duration(name) && v > 0 {
-                            format!("{v} ({})", rough(v))
-                        } else {
-                            v.to_string()
-                        };
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            ui.monospace(text);
-                        });
-                    }
-                    ui.end_row();
-                }
-            });
-    });
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod format;
 pub mod gaps;
+pub mod metrics;
 pub mod over_time;
 #[cfg(feature = "gui")]
 pub mod plot_kit;

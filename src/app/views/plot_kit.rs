@@ -39,6 +39,7 @@ pub fn plot_points(points: &[Xy]) -> PlotPoints<'static> {
 pub enum Glyph {
     Line,
     Dashed,
+    Dotted,
     Marker(MarkerShape),
     /// A thick bar (a session's life).
     Bar,
@@ -75,6 +76,12 @@ pub fn legend(ui: &mut Ui, entries: &[(Glyph, Color32, String)]) {
                             [pos2(x, c.y), pos2(x + 4.0, c.y)],
                             Stroke::new(2.0, *color),
                         );
+                    }
+                }
+                Glyph::Dotted => {
+                    for k in 0..5 {
+                        let x = c.x - 8.0 + k as f32 * 4.0;
+                        painter.circle_filled(pos2(x, c.y), 1.2, *color);
                     }
                 }
                 Glyph::Bar => {

@@ -2,11 +2,11 @@
 //! time axis, with each policy's idle timeout, warning and keepalive marked.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Corner, GridMark, HoverPosition, Legend, LineStyle, Plot, VLine};
+use egui_plot::{Bar, BarChart, GridMark, HoverPosition, LineStyle, Plot, VLine};
 
 use super::{BINS_PER_DECADE, GapHistogram};
 use crate::app::views::format::{amount, thousands};
-use crate::app::views::plot_kit::{count_grid, policy_color};
+use crate::app::views::plot_kit::{Glyph, count_grid, legend, policy_color};
 use crate::model::duration::human_ms;
 use crate::model::{Dur, Scenario};
 
@@ -101,12 +101,10 @@ pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario, log_counts: &mu
         })
         .collect();
     let max_x = gaps.bins.last().map_or(1.0, |b| x_of(b.hi_ms));
+    // The legend sits above the plot: inside it, it hid the long pauses
+    // and the timeouts marked among them.
+    legend(ui, &legend_entries(scenario));
     Plot::new("idle-gaps")
-        .legend(
-            Legend::default()
-                .position(Corner::RightTop)
-                .follow_insertion_order(true),
-        )
         .include_y(0.0)
         .include_x(0.0)
         .include_x(max_x)
@@ -196,6 +194,32 @@ pub fn ui(ui: &mut Ui, gaps: &GapHistogram, scenario: &Scenario, log_counts: &mu
                 }
             }
         });
+}
+
+/// The legend: the bars, then each policy's lines, as the plot draws them.
+fn legend_entries(scenario: &Scenario) -> Vec<(Glyph, egui::Color32, String)> {
+    let mut entries = vec![(Glyph::Bar, ui_gray(), "pauses".to_string())];
+    for (i, policy) in scenario.policies.iter().enumerate() {
+        let (color, name) = (policy_color(i), &policy.name);
+        if let Some(idle) = policy.idle_timeout {
+            entries.push((Glyph::Line, color, format!("{name}: idle timeout {idle}")));
+            if let Some(w) = policy.warning.filter(|w| w.lead < idle) {
+                entries.push((
+                    Glyph::Dashed,
+                    color,
+                    format!("{name}: warning shows (lead {})", w.lead),
+                ));
+            }
+        }
+        if let Some(k) = policy.keepalive {
+            entries.push((
+                Glyph::Dotted,
+                color,
+                format!("{name}: keepalive every {}", k.interval),
+            ));
+        }
+    }
+    entries
 }
 
 fn ui_gray() -> egui::Color32 {

@@ -19,8 +19,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use crate::analysis::compliance::Standard;
 use crate::analysis::param::Param;
-use crate::analysis::sweep::{Sweep, SweepSpec, run_sweep_with};
+use crate::analysis::sweep::{StepVerdicts, Sweep, SweepSpec, run_sweep_with};
 use crate::engine::{Metrics, Progress, SimConfig};
 use crate::model::{Dur, Policy, Scenario, Trace};
 
@@ -56,6 +57,8 @@ pub struct SweepForm {
     pub from: String,
     pub to: String,
     pub steps: usize,
+    /// The standard each step is marked against (pass or fail).
+    pub standard: Standard,
 }
 
 impl SweepForm {
@@ -66,6 +69,7 @@ impl SweepForm {
             from: from.to_string(),
             to: to.to_string(),
             steps,
+            standard: Standard::PciDss,
         }
     }
 
@@ -98,6 +102,9 @@ impl Default for SweepForm {
 #[derive(Clone, Debug)]
 pub struct Basis {
     policy: Option<Policy>,
+    /// The policy as swept (what each step's verdicts are checked from);
+    /// not compared: only `policy` says what the numbers depend on.
+    base: Policy,
     cfg: SimConfig,
     trace: Arc<Trace>,
 }
@@ -106,6 +113,7 @@ impl Basis {
     pub fn new(policy: &Policy, param: Param, scenario: &Scenario, trace: &Arc<Trace>) -> Basis {
         Basis {
             policy: neutral(policy, param),
+            base: policy.clone(),
             cfg: scenario.sim_config(),
             trace: Arc::clone(trace),
         }
@@ -226,6 +234,9 @@ impl Running {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricSeries {
     pub name: &'static str,
+    /// The human name and what it counts ([`Metrics::text`]).
+    pub label: &'static str,
+    pub explains: &'static str,
     /// Durations (`_ms` metrics) are drawn in hours.
     pub is_ms: bool,
     /// x: the field's value in hours; y: the metric (hours for durations).
@@ -243,6 +254,20 @@ pub struct SweepResult {
     pub sweep: Sweep,
     /// One per metric, in the SPEC's order; only the steps that ran.
     pub metrics: Vec<MetricSeries>,
+    /// Every standard's verdict on each step (`lapse sweep --standard`).
+    pub verdicts: Vec<StepVerdicts>,
+}
+
+impl MetricSeries {
+    /// The step nearest `x` (hours) along the axis: what hovering anywhere
+    /// above a value shows.
+    pub fn nearest(&self, x: f64) -> Option<(usize, Xy)> {
+        self.points
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by(|a, b| (a.1.x - x).abs().total_cmp(&(b.1.x - x).abs()))
+    }
 }
 
 impl SweepResult {
@@ -263,20 +288,73 @@ impl SweepResult {
                         }
                     })
                     .collect();
+                let text = Metrics::text(name);
                 MetricSeries {
                     name,
+                    label: text.map_or(name, |t| t.label),
+                    explains: text.map_or("", |t| t.explains),
                     is_ms,
                     points,
                 }
             })
+            .collect();
+        let verdicts = Standard::ALL
+            .iter()
+            .map(|&st| StepVerdicts::new(&basis.base, &sweep, st))
             .collect();
         SweepResult {
             id,
             policy,
             basis,
             metrics,
+            verdicts,
             sweep,
         }
+    }
+
+    /// Whether each step that ran (each plotted point, in order) passes
+    /// `standard`, as `lapse check` judges the policy at that value.
+    pub fn passes(&self, standard: Standard) -> Vec<bool> {
+        self.verdicts
+            .iter()
+            .find(|v| v.standard == standard)
+            .map(|v| v.passes.iter().filter_map(|p| *p).collect())
+            .unwrap_or_default()
+    }
+
+    /// The verdicts in a sentence: `pci-dss: passes at 10m to 20m; fails at
+    /// 30m to 1h` (runs of consecutive steps with the same verdict).
+    pub fn verdict_summary(&self, standard: Standard) -> Option<String> {
+        let verdicts = self.verdicts.iter().find(|v| v.standard == standard)?;
+        let ran: Vec<(Dur, bool)> = self
+            .sweep
+            .steps
+            .iter()
+            .zip(&verdicts.passes)
+            .filter_map(|(step, pass)| pass.map(|p| (step.value, p)))
+            .collect();
+        let mut runs: Vec<(bool, Dur, Dur)> = Vec::new();
+        for (value, pass) in ran {
+            match runs.last_mut() {
+                Some((p, _, last)) if *p == pass => *last = value,
+                _ => runs.push((pass, value, value)),
+            }
+        }
+        if runs.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = runs
+            .iter()
+            .map(|&(pass, first, last)| {
+                let verb = if pass { "passes" } else { "fails" };
+                if first == last {
+                    format!("{verb} at {first}")
+                } else {
+                    format!("{verb} at {first} to {last}")
+                }
+            })
+            .collect();
+        Some(format!("{}: {}", standard.id(), parts.join("; ")))
     }
 
     /// The steps skipped, in a sentence; `None` when every step ran.
@@ -348,6 +426,38 @@ mod tests {
         form.from = "5m".into();
         form.steps = 1;
         assert!(form.spec().unwrap_err().contains("between 2"));
+    }
+
+    #[test]
+    fn each_step_has_its_verdict_and_hover_finds_the_nearest_step() {
+        let scenario = Scenario::parse(
+            r#"Scenario(name: "s", horizon: "1d", population: Trace(path: "t.csv"),
+               policies: [Policy(name: "a", keepalive: Keepalive(interval: "5m"))])"#,
+            None,
+        )
+        .expect("valid");
+        let trace = Arc::new(Trace::from_users(Vec::<(String, Vec<_>)>::new()));
+        let policy = &scenario.policies[0];
+        let spec = SweepSpec {
+            param: Param::IdleTimeout,
+            from: Dur::mins(5),
+            to: Dur::mins(20),
+            steps: 4,
+        };
+        let sweep =
+            crate::analysis::sweep::run_sweep(&scenario, &trace, policy, &spec).expect("runs");
+        let basis = Basis::new(policy, Param::IdleTimeout, &scenario, &trace);
+        let done = SweepResult::new(1, 0, basis, sweep);
+        // PCI DSS: idle + one 5m keepalive interval at most 15m, by hand.
+        assert_eq!(done.passes(Standard::PciDss), [true, true, false, false]);
+        assert_eq!(
+            done.verdict_summary(Standard::PciDss).as_deref(),
+            Some("pci-dss: passes at 5m to 10m; fails at 15m to 20m")
+        );
+        let logins = &done.metrics[0];
+        assert_eq!(logins.label, "Logins");
+        // 5, 10, 15, 20 minutes: 13 minutes is nearest the third step.
+        assert_eq!(logins.nearest(13.0 / 60.0).map(|(i, _)| i), Some(2));
     }
 
     #[test]

@@ -5,16 +5,19 @@
 use std::sync::Arc;
 
 use egui::{Id, RichText, Ui, Vec2b};
-use egui_plot::{HoverPosition, Line, LineStyle, Plot, Points, VLine};
+use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, Points, VLine};
 
 use super::view::AnalysisViews;
 use super::{MAX_FORM_STEPS, MetricSeries, SweepForm, SweepResult};
+use crate::analysis::compliance::Standard;
 use crate::analysis::param::Param;
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
-use crate::app::views::HOUR_MS;
 use crate::app::views::format::{amount, rough, thousands};
-use crate::app::views::plot_kit::{count_grid, plot_points, policy_color, time_grid};
+use crate::app::views::plot_kit::{
+    Glyph, count_grid, legend, plot_points, policy_color, time_grid,
+};
+use crate::app::views::{HOUR_MS, Xy};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
 
@@ -59,7 +62,10 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                 .policies
                 .get(done.policy)
                 .and_then(|p| done.sweep.param.get(p));
-            plots(ui, &done, current);
+            let top = ui.cursor().min;
+            plots(ui, &done, current, views.form.standard);
+            // The PNG export: from the sweep's sentence down, without the form.
+            views.plot_rect = Some(egui::Rect::from_min_max(top, ui.min_rect().max));
         }
         None => {
             ui.label("Pick a field and its range, then run the sweep: every metric is plotted against the field.");
@@ -107,7 +113,9 @@ fn form(
                     "The duration field to vary. Fields of a section the policy does not have (warning, keepalive, CSRF) are not offered: switch the section on first.",
                 );
             if param != views.form.param {
+                let standard = views.form.standard;
                 views.form = SweepForm::for_param(param);
+                views.form.standard = standard;
             }
             let label = ui.label("From");
             ui.add(egui::TextEdit::singleline(&mut views.form.from).desired_width(64.0))
@@ -121,6 +129,21 @@ fn form(
             ui.add(egui::DragValue::new(&mut views.form.steps).range(2..=MAX_FORM_STEPS))
                 .labelled_by(label.id)
                 .on_hover_text("How many evenly spaced values, both ends included");
+            let label = ui.label("Standard");
+            egui::ComboBox::from_id_salt("sweep-standard")
+                .selected_text(views.form.standard.id())
+                .width(110.0)
+                .show_ui(ui, |ui| {
+                    for st in Standard::ALL {
+                        ui.selectable_value(&mut views.form.standard, st, st.id())
+                            .on_hover_text(st.title());
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Each step is marked as passing (green circle) or failing (red cross) this standard, as `lapse check` judges the policy at that value",
+                );
             let spec = views.form.spec();
             if views.running().is_some() {
                 let cancel = Command::CancelSweep;
@@ -163,8 +186,9 @@ fn form(
     }
 }
 
-/// Every metric against the swept field, four to a row.
-fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>) {
+/// Every metric against the swept field, four to a row, each step marked
+/// as passing or failing `standard`.
+fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>, standard: Standard) {
     let sweep = &done.sweep;
     let (first, last) = (
         sweep.steps.first().map(|s| s.value),
@@ -188,6 +212,27 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>) {
         ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
     }
     let color = policy_color(done.policy);
+    legend(
+        ui,
+        &[
+            (Glyph::Line, color, format!("“{}”", sweep.policy)),
+            (
+                Glyph::Marker(MarkerShape::Circle),
+                PASS_COLOR,
+                format!("passes {}", standard.id()),
+            ),
+            (
+                Glyph::Marker(MarkerShape::Cross),
+                FAIL_COLOR,
+                format!("fails {}", standard.id()),
+            ),
+            (Glyph::Dashed, color, "its value now".to_string()),
+        ],
+    );
+    if let Some(summary) = done.verdict_summary(standard) {
+        ui.label(summary).on_hover_text(standard.title());
+    }
+    let passes = done.passes(standard);
     let param = sweep.param;
     egui::ScrollArea::vertical()
         .auto_shrink(false)
@@ -195,26 +240,41 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>) {
             for row in done.metrics.chunks(COLUMNS) {
                 ui.columns(COLUMNS, |columns| {
                     for (column, series) in columns.iter_mut().zip(row) {
-                        metric_plot(column, series, param, current, color);
+                        let marks = Marks {
+                            current,
+                            color,
+                            standard,
+                            passes: &passes,
+                        };
+                        metric_plot(column, series, param, &marks);
                     }
                 });
             }
         });
 }
 
-fn metric_plot(
-    ui: &mut Ui,
-    series: &MetricSeries,
-    param: Param,
+/// Passing steps: a green circle; failing ones: a red cross (two shapes, so
+/// colour is not the only cue).
+const PASS_COLOR: egui::Color32 = egui::Color32::from_rgb(0x2c, 0xa0, 0x2c);
+const FAIL_COLOR: egui::Color32 = egui::Color32::from_rgb(0xd6, 0x27, 0x28);
+
+/// What every small plot marks besides its line.
+struct Marks<'a> {
     current: Option<crate::model::Dur>,
     color: egui::Color32,
-) {
+    standard: Standard,
+    /// Per plotted point: whether it passes the standard.
+    passes: &'a [bool],
+}
+
+fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'_>) {
     let title = if series.is_ms {
-        format!("{} (hours)", series.name)
+        format!("{} (hours)", series.label)
     } else {
-        series.name.to_string()
+        series.label.to_string()
     };
-    ui.label(RichText::new(&title).strong());
+    ui.label(RichText::new(&title).strong())
+        .on_hover_text(format!("{}: {}", series.name, series.explains));
     let is_ms = series.is_ms;
     let value = move |v: f64| {
         if is_ms {
@@ -225,12 +285,29 @@ fn metric_plot(
     };
     let group = Id::unique("lapse-sweep-plots");
     let name = series.name;
+    let label = series.label;
+    let hover_series = series.clone();
+    let passes: Vec<bool> = marks.passes.to_vec();
+    let standard = marks.standard;
+    let (pass_points, fail_points): (Vec<Xy>, Vec<Xy>) = {
+        let (mut pass, mut fail) = (Vec::new(), Vec::new());
+        for (i, p) in series.points.iter().enumerate() {
+            match passes.get(i) {
+                Some(true) => pass.push(*p),
+                Some(false) => fail.push(*p),
+                None => {}
+            }
+        }
+        (pass, fail)
+    };
     Plot::new(("sweep", series.name))
         .height(PLOT_HEIGHT)
         .link_axis(group, Vec2b::new(true, false))
         .link_cursor(group, Vec2b::new(true, false))
         .allow_scroll(false)
         .include_y(0.0)
+        .set_margin_fraction(egui::vec2(0.06, 0.12))
+        .x_axis_label(format!("{param} (duration)"))
         .x_grid_spacer(time_grid)
         .x_axis_formatter(|mark, _| duration_label(mark.value))
         .y_axis_min_width(36.0)
@@ -248,31 +325,56 @@ fn metric_plot(
                 amount(mark.value)
             }
         })
-        .label_formatter(move |pos| match pos {
-            HoverPosition::NearDataPoint { position, .. } => Some(format!(
-                "{param} = {}\n{name}: {}",
-                duration_label(position.x),
-                value(position.y)
-            )),
-            HoverPosition::Elsewhere { position } => {
-                Some(format!("{param} = {}", duration_label(position.x)))
-            }
+        .label_formatter(move |pos| {
+            // Anywhere over the plot: the step nearest the pointer along
+            // the axis, its value and its verdict.
+            let x = match pos {
+                HoverPosition::NearDataPoint { position, .. } => position.x,
+                HoverPosition::Elsewhere { position } => position.x,
+            };
+            let (i, at) = hover_series.nearest(x)?;
+            let verdict = match passes.get(i) {
+                Some(true) => format!("\npasses {}", standard.id()),
+                Some(false) => format!("\nfails {}", standard.id()),
+                None => String::new(),
+            };
+            Some(format!(
+                "{param} = {}\n{label}: {}{verdict}",
+                duration_label(at.x),
+                value(at.y)
+            ))
         })
         .show(ui, |plot| {
             plot.line(
                 Line::new(name, plot_points(&series.points))
-                    .color(color)
+                    .color(marks.color)
                     .width(1.5),
             );
             plot.points(
                 Points::new(name, plot_points(&series.points))
-                    .color(color)
-                    .radius(2.5),
+                    .color(marks.color)
+                    .radius(2.0),
             );
-            if let Some(now) = current {
+            if !pass_points.is_empty() {
+                plot.points(
+                    Points::new("passes", plot_points(&pass_points))
+                        .shape(MarkerShape::Circle)
+                        .color(PASS_COLOR)
+                        .radius(3.5),
+                );
+            }
+            if !fail_points.is_empty() {
+                plot.points(
+                    Points::new("fails", plot_points(&fail_points))
+                        .shape(MarkerShape::Cross)
+                        .color(FAIL_COLOR)
+                        .radius(4.0),
+                );
+            }
+            if let Some(now) = marks.current {
                 plot.vline(
                     VLine::new(format!("now: {now}"), now.0 as f64 / HOUR_MS)
-                        .color(color)
+                        .color(marks.color)
                         .width(1.5)
                         .style(LineStyle::dashed_loose()),
                 );

@@ -24,6 +24,9 @@ pub struct AnalysisViews {
     tradeoff: Option<Arc<TradeoffData>>,
     /// Where each trade-off point was drawn last frame (clicks hit these).
     pub tradeoff_screen: Vec<Pos2>,
+    /// Where the sweep or trade-off view drew its plot last frame, without
+    /// its form: what an exported PNG shows.
+    pub plot_rect: Option<egui::Rect>,
 }
 
 /// Why a sweep is no longer shown.
@@ -62,10 +65,11 @@ impl AnalysisViews {
         match &self.tradeoff {
             Some(data) if data.key == key => Arc::clone(data),
             _ => {
-                let data = Arc::new(TradeoffData::new(
+                let data = Arc::new(TradeoffData::over(
                     results.generation,
                     &results.run,
                     self.done.as_deref(),
+                    Some(results.scenario.horizon.0),
                 ));
                 self.tradeoff = Some(Arc::clone(&data));
                 data

@@ -9,7 +9,7 @@ pub mod plot;
 
 use crate::analysis::frontier::{frontier, tradeoff_point};
 use crate::analysis::param::Param;
-use crate::engine::{Metrics, ScenarioRun};
+use crate::engine::{Metrics, ScenarioRun, per_user_per_day};
 use crate::model::Dur;
 
 use super::format::{rough, thousands};
@@ -57,11 +57,21 @@ pub struct TradeoffData {
     pub frontier_plot: Vec<Xy>,
 }
 
-fn hover(title: &str, m: &Metrics, action: &str) -> String {
+/// The exposure per user per day, as hover text adds it: ` (3m per user per day)`.
+fn per_day(unattended: u64, exposure: Option<(usize, u64)>) -> String {
+    exposure
+        .and_then(|(users, horizon_ms)| per_user_per_day(unattended, users, horizon_ms))
+        .map_or_else(String::new, |each| {
+            format!(" ({} per user per day)", rough(each))
+        })
+}
+
+fn hover(title: &str, m: &Metrics, action: &str, exposure: Option<(usize, u64)>) -> String {
     let [unattended, disruption] = tradeoff_point(m);
     format!(
-        "{title}\nunattended exposure: {}\ndisruption: {} ({} logouts while present + {} lost edits)\n{action}",
+        "{title}\nunattended exposure: {}{}\ndisruption: {} ({} logouts while present + {} lost edits)\n{action}",
         rough(unattended),
+        per_day(unattended, exposure),
         thousands(disruption),
         thousands(m.logouts_while_present),
         thousands(m.lost_inputs),
@@ -83,6 +93,18 @@ fn point(kind: PointKind, m: &Metrics, hover: String) -> TradeoffPoint {
 
 impl TradeoffData {
     pub fn new(generation: u64, run: &ScenarioRun, sweep: Option<&SweepResult>) -> TradeoffData {
+        TradeoffData::over(generation, run, sweep, None)
+    }
+
+    /// As [`TradeoffData::new`]; given the horizon, each point's hover also
+    /// gives the exposure per user per day.
+    pub fn over(
+        generation: u64,
+        run: &ScenarioRun,
+        sweep: Option<&SweepResult>,
+        horizon_ms: Option<u64>,
+    ) -> TradeoffData {
+        let exposure = horizon_ms.map(|h| (run.users, h));
         let mut points: Vec<TradeoffPoint> = run
             .policies
             .iter()
@@ -91,7 +113,7 @@ impl TradeoffData {
                 point(
                     PointKind::Policy(i),
                     &p.metrics,
-                    hover(&p.name, &p.metrics, "click to select this policy"),
+                    hover(&p.name, &p.metrics, "click to select this policy", exposure),
                 )
             })
             .collect();
@@ -106,7 +128,7 @@ impl TradeoffData {
                     value,
                 };
                 let action = format!("click to set {param} to {value}");
-                points.push(point(kind, m, hover(&title, m, &action)));
+                points.push(point(kind, m, hover(&title, m, &action, exposure)));
             }
         }
         let coords: Vec<[u64; 2]> = points.iter().map(|p| p.at).collect();
@@ -123,6 +145,72 @@ impl TradeoffData {
     }
 }
 
+/// A label's box in screen points: `[left, top, right, bottom]`.
+pub type Box4 = [f32; 4];
+
+fn overlaps(a: Box4, b: Box4) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+fn overlap_area(a: Box4, b: Box4) -> f32 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    w * h
+}
+
+/// Where to write each point's label (`sizes[i]` = `[width, height]`) so
+/// that labels overlap neither each other nor the points and stay inside
+/// `bounds`: the first free place of eight around the point (right, left,
+/// above, below, then the corners, then twice as far), or, when none is
+/// free, the one that overlaps least. Returns each label's box.
+pub fn place_labels(points: &[[f32; 2]], sizes: &[[f32; 2]], bounds: Box4) -> Vec<Box4> {
+    const GAP: f32 = 8.0;
+    const DOT: f32 = 6.0;
+    let dots: Vec<Box4> = points
+        .iter()
+        .map(|p| [p[0] - DOT, p[1] - DOT, p[0] + DOT, p[1] + DOT])
+        .collect();
+    let mut placed: Vec<Box4> = Vec::with_capacity(points.len());
+    for (p, size) in points.iter().zip(sizes) {
+        let [w, h] = *size;
+        let candidates = [1.0f32, 2.5].into_iter().flat_map(|far| {
+            let g = GAP * far;
+            [
+                [p[0] + g, p[1] - h / 2.0],
+                [p[0] - g - w, p[1] - h / 2.0],
+                [p[0] - w / 2.0, p[1] - g - h],
+                [p[0] - w / 2.0, p[1] + g],
+                [p[0] + g, p[1] - g - h],
+                [p[0] - g - w, p[1] - g - h],
+                [p[0] + g, p[1] + g],
+                [p[0] - g - w, p[1] + g],
+            ]
+        });
+        let mut best: Option<(f32, Box4)> = None;
+        for [x, y] in candidates {
+            // Kept inside the plot: moved in from an edge, never cut off.
+            let x = x.clamp(bounds[0], (bounds[2] - w).max(bounds[0]));
+            let y = y.clamp(bounds[1], (bounds[3] - h).max(bounds[1]));
+            let b = [x, y, x + w, y + h];
+            let cost: f32 = placed
+                .iter()
+                .chain(&dots)
+                .filter(|o| overlaps(b, **o))
+                .map(|o| overlap_area(b, *o))
+                .sum();
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, b));
+            }
+            if cost == 0.0 {
+                break;
+            }
+        }
+        let b = best.map_or([p[0], p[1], p[0] + w, p[1] + h], |(_, b)| b);
+        placed.push(b);
+    }
+    placed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +223,54 @@ mod tests {
             lost_inputs: lost,
             ..Metrics::default()
         }
+    }
+
+    #[test]
+    fn labels_of_close_points_do_not_overlap_and_stay_inside() {
+        let bounds = [0.0, 0.0, 400.0, 300.0];
+        // Three points on one spot, one at the right edge, one at the top.
+        let points = [
+            [200.0, 150.0],
+            [200.0, 150.0],
+            [202.0, 151.0],
+            [398.0, 100.0],
+            [100.0, 1.0],
+        ];
+        let sizes = [[120.0, 16.0]; 5];
+        let boxes = place_labels(&points, &sizes, bounds);
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(
+                a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= 400.0 && a[3] <= 300.0,
+                "{a:?} inside"
+            );
+            for b in &boxes[i + 1..] {
+                assert!(!overlaps(*a, *b), "{a:?} and {b:?} overlap");
+            }
+        }
+        // The point at the right edge gets its label on its left.
+        assert!(boxes[3][2] <= 398.0, "{:?}", boxes[3]);
+    }
+
+    #[test]
+    fn hover_gives_the_exposure_per_user_per_day() {
+        let run = ScenarioRun {
+            scenario: "s".into(),
+            users: 2,
+            policies: vec![PolicyRun {
+                name: "p".into(),
+                metrics: metrics(4, 0, 0), // 4 h over 2 users and 2 days
+                series: None,
+                per_user: Vec::new(),
+            }],
+        };
+        let data = TradeoffData::over(1, &run, None, Some(2 * 86_400_000));
+        assert!(
+            data.points[0]
+                .hover
+                .contains("unattended exposure: 4h (1h per user per day)"),
+            "{}",
+            data.points[0].hover
+        );
     }
 
     #[test]

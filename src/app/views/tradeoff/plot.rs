@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use egui::{Align2, Pos2, Ui};
+use egui::{Pos2, Ui};
 use egui_plot::{HoverPosition, Line, MarkerShape, Plot, Points};
 
-use super::{PointKind, TradeoffData};
+use super::{PointKind, TradeoffData, place_labels};
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
 use crate::app::views::HOUR_MS;
@@ -56,6 +56,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         }
     }
     entries.push((Glyph::Line, ui.visuals().text_color(), "frontier".into()));
+    let top = ui.cursor().min;
     legend(ui, &entries);
 
     let names: Vec<String> = results
@@ -90,6 +91,8 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         })
         .x_grid_spacer(time_grid)
         .y_grid_spacer(count_grid)
+        // Room around the outermost points, so no marker is cut in half.
+        .set_margin_fraction(egui::vec2(0.08, 0.1))
         .y_axis_min_width(40.0)
         .label_formatter(move |pos| hover_text(&hover_data, &names, pos))
         .show(ui, |plot| {
@@ -124,22 +127,32 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         .map(|p| response.transform.position_from_point(&plot_point(p.plot)))
         .collect();
     // Policy names beside their points, in screen space so they keep their
-    // size and never hide the point.
-    let painter = ui.painter().with_clip_rect(response.response.rect);
-    for (i, at) in views.tradeoff_screen[..data.policies].iter().enumerate() {
-        let font = if i == cx.selected {
-            egui::FontId::proportional(15.0)
-        } else {
-            egui::FontId::proportional(13.0)
-        };
-        painter.text(
-            *at + egui::vec2(9.0, -6.0),
-            Align2::LEFT_BOTTOM,
-            &results.run.policies[i].name,
-            font,
-            policy_color(i),
-        );
+    // size; placed so they overlap no other name and no point, inside the plot.
+    let frame = response.transform.frame();
+    let painter = ui.painter().with_clip_rect(*frame);
+    let galleys: Vec<_> = (0..data.policies)
+        .map(|i| {
+            let size = if i == cx.selected { 15.0 } else { 13.0 };
+            painter.layout_no_wrap(
+                results.run.policies[i].name.clone(),
+                egui::FontId::proportional(size),
+                policy_color(i),
+            )
+        })
+        .collect();
+    let anchors: Vec<[f32; 2]> = views.tradeoff_screen[..data.policies]
+        .iter()
+        .map(|p| [p.x, p.y])
+        .collect();
+    let sizes: Vec<[f32; 2]> = galleys.iter().map(|g| [g.size().x, g.size().y]).collect();
+    let bounds = [frame.left(), frame.top(), frame.right(), frame.bottom()];
+    for (galley, b) in galleys
+        .into_iter()
+        .zip(place_labels(&anchors, &sizes, bounds))
+    {
+        painter.galley(Pos2::new(b[0], b[1]), galley, egui::Color32::PLACEHOLDER);
     }
+    views.plot_rect = Some(egui::Rect::from_min_max(top, response.response.rect.max));
     if response.response.clicked()
         && let Some(at) = response.response.interact_pointer_pos()
         && let Some(i) = nearest(views.tradeoff_screen.iter().copied(), at, CLICK_RADIUS)

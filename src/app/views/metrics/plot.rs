@@ -1,0 +1,38 @@
+//! The "All metrics" view: the rows of [`super::rows`] as a grid, the
+//! policies as columns, each metric's explanation beside it (and its JSON
+//! key on hover).
+
+use egui::{RichText, Ui};
+
+use crate::app::views::plot_kit::policy_color;
+use crate::app::worker::Results;
+
+pub fn ui(ui: &mut Ui, results: &Results) {
+    let rows = super::rows(&results.run, results.scenario.horizon.0);
+    egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+        egui::Grid::new("all-metrics")
+            .striped(true)
+            .spacing([24.0, 4.0])
+            .show(ui, |ui| {
+                ui.strong("metric");
+                for (i, p) in results.run.policies.iter().enumerate() {
+                    ui.label(RichText::new(&p.name).strong().color(policy_color(i)));
+                }
+                ui.strong("what it counts");
+                ui.end_row();
+                for row in &rows {
+                    let name = ui.label(RichText::new(&row.label).strong());
+                    if !row.key.is_empty() {
+                        name.on_hover_text(format!("{}: {}", row.key, row.explains));
+                    }
+                    for text in &row.cells {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.monospace(text);
+                        });
+                    }
+                    ui.weak(&row.explains);
+                    ui.end_row();
+                }
+            });
+    });
+}
