@@ -950,3 +950,96 @@ fn the_client_clock_and_tab_sync_are_edited_in_the_policy() {
     // One tab, no sleep (SPEC example B): neither field changes a number.
     assert!(has_label(&harness, ALERT));
 }
+
+/// Issue 20: the All metrics view gives each metric its name and what it
+/// counts, and the unattended exposure per user per day.
+#[test]
+fn all_metrics_names_each_metric_and_reads_exposure_per_user_per_day() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness.get_by_label("All metrics").click();
+    settle(&mut harness);
+    for name in [
+        "Logged out while present",
+        "Lost edits",
+        "Unattended exposure",
+        "Unattended exposure per user per day",
+        "unsaved edits thrown away by the session, not by the user",
+    ] {
+        assert!(has_label(&harness, name), "{name}");
+    }
+    // SPEC example B: the alert's session is alive 40 minutes while ana is
+    // away, keepalive's 50; one user over a 1-day horizon, so per user per
+    // day is the same.
+    for cell in ["40m (2,400,000 ms)", "50m (3,000,000 ms)", "40m", "50m"] {
+        assert!(has_label(&harness, cell), "{cell}");
+    }
+}
+
+/// Issue 20: each sweep step is marked as passing or failing the standard
+/// chosen in the form, the plots are named, and the trade-off's hover gives
+/// the exposure per user per day.
+#[test]
+fn the_sweep_marks_each_step_against_the_chosen_standard() {
+    let mut harness = app(egui::Theme::Dark, false);
+    sweep_alert(&mut harness);
+    // The alert has no keepalive, so PCI DSS's 15 minutes bound its idle
+    // timeout alone: of 10m, 20m, ... 1h only 10m passes.
+    assert!(has_label(
+        &harness,
+        "pci-dss: passes at 10m; fails at 20m to 1h"
+    ));
+    for title in ["Logged out while present", "Lost typing time (hours)"] {
+        assert!(has_label(&harness, title), "{title}");
+    }
+    // HIPAA asks for an automatic logoff and names no time: every step passes.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Standard")
+        .click();
+    harness.run();
+    // The last of nine: scrolled into the list's view first.
+    harness.get_by_label("hipaa").scroll_to_me();
+    harness.run();
+    harness.get_by_label("hipaa").click();
+    settle(&mut harness);
+    assert!(has_label(&harness, "hipaa: passes at 10m to 1h"));
+
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    let data = harness.state().tradeoff_data().expect("drawn");
+    // SPEC example B: the alert leaves the session alive 40 minutes after
+    // ana left; one user, one day.
+    assert!(
+        data.points[0]
+            .hover
+            .contains("unattended exposure: 40m (40m per user per day)"),
+        "{}",
+        data.points[0].hover
+    );
+}
+
+/// Issue 20: an exported PNG shows the plots alone, without the headline,
+/// the tabs or the sweep's form.
+#[test]
+fn an_exported_png_shows_the_plots_without_the_tabs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let png = dir.path().join("sweep.png");
+    let mut harness = app(egui::Theme::Light, true);
+    sweep_alert(&mut harness);
+    let tabs = harness.get_by_label("All metrics").rect();
+    let form = harness
+        .get_by_role_and_label(Role::Button, "Run sweep")
+        .rect();
+    let area = harness.state().png_area().expect("an area to export");
+    assert!(
+        area.top() >= tabs.bottom() && area.top() >= form.bottom(),
+        "{area:?} starts below the tabs {tabs:?} and the form {form:?}"
+    );
+    harness.state_mut().queue(Command::WritePng(png.clone()));
+    settle(&mut harness);
+    let bytes = std::fs::read(&png).expect("png written");
+    let height = u32::from_be_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    assert!(
+        (height as f32 - area.height()).abs() <= 1.0,
+        "{height} px for {area:?}"
+    );
+}

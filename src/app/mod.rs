@@ -338,6 +338,11 @@ impl LapseApp {
     pub fn tradeoff_point_on_screen(&self, i: usize) -> Option<egui::Pos2> {
         self.state.results.analysis.tradeoff_screen.get(i).copied()
     }
+
+    /// What an exported PNG would show now (points): the view alone.
+    pub fn png_area(&self) -> Option<Rect> {
+        self.capture.results_rect
+    }
 }
 
 #[cfg(feature = "gui")]

@@ -368,7 +368,7 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
                     Points::new("fails", plot_points(&fail_points))
                         .shape(MarkerShape::Cross)
                         .color(FAIL_COLOR)
-                        .radius(4.0),
+                        .radius(5.5),
                 );
             }
             if let Some(now) = marks.current {

@@ -159,21 +159,28 @@ fn overlap_area(a: Box4, b: Box4) -> f32 {
 }
 
 /// Where to write each point's label (`sizes[i]` = `[width, height]`) so
-/// that labels overlap neither each other nor the points and stay inside
-/// `bounds`: the first free place of eight around the point (right, left,
-/// above, below, then the corners, then twice as far), or, when none is
-/// free, the one that overlaps least. Returns each label's box.
-pub fn place_labels(points: &[[f32; 2]], sizes: &[[f32; 2]], bounds: Box4) -> Vec<Box4> {
+/// that labels overlap neither each other nor any drawn point (`points`
+/// and `others`, e.g. sweep steps) and stay inside `bounds`: the first free
+/// place of eight around the point (right, left, above, below, then the
+/// corners, then further out), or, when none is free, the one that
+/// overlaps least. Returns each label's box.
+pub fn place_labels(
+    points: &[[f32; 2]],
+    sizes: &[[f32; 2]],
+    others: &[[f32; 2]],
+    bounds: Box4,
+) -> Vec<Box4> {
     const GAP: f32 = 8.0;
     const DOT: f32 = 6.0;
     let dots: Vec<Box4> = points
         .iter()
+        .chain(others)
         .map(|p| [p[0] - DOT, p[1] - DOT, p[0] + DOT, p[1] + DOT])
         .collect();
     let mut placed: Vec<Box4> = Vec::with_capacity(points.len());
     for (p, size) in points.iter().zip(sizes) {
         let [w, h] = *size;
-        let candidates = [1.0f32, 2.5].into_iter().flat_map(|far| {
+        let candidates = [1.0f32, 2.5, 4.5].into_iter().flat_map(|far| {
             let g = GAP * far;
             [
                 [p[0] + g, p[1] - h / 2.0],
@@ -237,7 +244,9 @@ mod tests {
             [100.0, 1.0],
         ];
         let sizes = [[120.0, 16.0]; 5];
-        let boxes = place_labels(&points, &sizes, bounds);
+        // A sweep step right of the first point.
+        let others = [[215.0, 150.0]];
+        let boxes = place_labels(&points, &sizes, &others, bounds);
         for (i, a) in boxes.iter().enumerate() {
             assert!(
                 a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= 400.0 && a[3] <= 300.0,
@@ -246,6 +255,12 @@ mod tests {
             for b in &boxes[i + 1..] {
                 assert!(!overlaps(*a, *b), "{a:?} and {b:?} overlap");
             }
+        }
+        for b in &boxes {
+            assert!(
+                !overlaps(*b, [209.0, 144.0, 221.0, 156.0]),
+                "{b:?} hides the step"
+            );
         }
         // The point at the right edge gets its label on its left.
         assert!(boxes[3][2] <= 398.0, "{:?}", boxes[3]);

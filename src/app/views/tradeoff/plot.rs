@@ -146,10 +146,12 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         .collect();
     let sizes: Vec<[f32; 2]> = galleys.iter().map(|g| [g.size().x, g.size().y]).collect();
     let bounds = [frame.left(), frame.top(), frame.right(), frame.bottom()];
-    for (galley, b) in galleys
-        .into_iter()
-        .zip(place_labels(&anchors, &sizes, bounds))
-    {
+    let steps: Vec<[f32; 2]> = views.tradeoff_screen[data.policies..]
+        .iter()
+        .map(|p| [p.x, p.y])
+        .collect();
+    let boxes = place_labels(&anchors, &sizes, &steps, bounds);
+    for (galley, b) in galleys.into_iter().zip(boxes) {
         painter.galley(Pos2::new(b[0], b[1]), galley, egui::Color32::PLACEHOLDER);
     }
     views.plot_rect = Some(egui::Rect::from_min_max(top, response.response.rect.max));
