@@ -418,7 +418,21 @@ fn all_metrics(out: &mut String, report: &Report) {
     }
     out.push_str("</tr></thead>\n<tbody>\n");
     for name in Metrics::NAMES {
-        let _ = write!(out, "<tr><th scope=\"row\"><code>{name}</code></th>");
+        // The metric's name and what it counts, from the one home the
+        // window and `lapse run`'s table use too; the key for programs.
+        match Metrics::text(name) {
+            Some(t) => {
+                let _ = write!(
+                    out,
+                    "<tr><th scope=\"row\">{} <code>{name}</code><br><small>{}</small></th>",
+                    esc(t.label),
+                    esc(t.explains)
+                );
+            }
+            None => {
+                let _ = write!(out, "<tr><th scope=\"row\"><code>{name}</code></th>");
+            }
+        }
         for h in &report.headlines {
             let value = h.metrics.get(name).unwrap_or(0);
             let readable = if name.ends_with("_ms") && value > 0 {

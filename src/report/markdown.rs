@@ -200,7 +200,19 @@ fn all_metrics(out: &mut String, report: &Report) {
     }
     out.push('\n');
     for name in Metrics::NAMES {
-        let _ = write!(out, "| `{name}` |");
+        match Metrics::text(name) {
+            Some(t) => {
+                let _ = write!(
+                    out,
+                    "| {} (`{name}`): {} |",
+                    cell(t.label),
+                    cell(t.explains)
+                );
+            }
+            None => {
+                let _ = write!(out, "| `{name}` |");
+            }
+        }
         for h in &report.headlines {
             let _ = write!(out, " {} |", thousands(h.metrics.get(name).unwrap_or(0)));
         }
