@@ -14,9 +14,7 @@ use crate::analysis::param::Param;
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
 use crate::app::views::format::{amount, rough, thousands};
-use crate::app::views::plot_kit::{
-    Glyph, count_grid, legend, plot_points, policy_color, time_grid,
-};
+use crate::app::views::plot_kit::{Glyph, count_grid, legend, plot_points, policy_color};
 use crate::app::views::{HOUR_MS, Xy};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
@@ -307,9 +305,15 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
         .allow_scroll(false)
         .include_y(0.0)
         .set_margin_fraction(egui::vec2(0.06, 0.12))
-        .x_axis_label(format!("{param} (duration)"))
-        .x_grid_spacer(time_grid)
-        .x_axis_formatter(|mark, _| duration_label(mark.value))
+        // The small plots have room for few labels: shown from 36 points
+        // apart (egui_plot's default wants 60), four or five per axis.
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .label(format!("{param} (duration)"))
+                .formatter(|mark, _| duration_label(mark.value))
+                .label_spacing(36.0..=44.0),
+        ])
+        .x_grid_spacer(sweep_grid)
         .y_axis_min_width(36.0)
         .y_grid_spacer(move |input| {
             if is_ms {
@@ -382,9 +386,68 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
         });
 }
 
+/// Round durations (hours) the sweep's axis may be marked at.
+const ROUND_HOURS: [f64; 16] = [
+    1.0 / 3600.0,
+    10.0 / 3600.0,
+    1.0 / 60.0,
+    5.0 / 60.0,
+    10.0 / 60.0,
+    0.25,
+    0.5,
+    1.0,
+    2.0,
+    3.0,
+    6.0,
+    12.0,
+    24.0,
+    48.0,
+    168.0,
+    720.0,
+];
+
+/// The sweep's x axis: four or five labelled marks at round durations across
+/// the range (the plots are small: the finer grid of the time plots left
+/// only `0s` labelled).
+fn sweep_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let step = ROUND_HOURS
+        .iter()
+        .copied()
+        .find(|&s| s >= (hi - lo) / 5.0)
+        .unwrap_or(ROUND_HOURS[ROUND_HOURS.len() - 1]);
+    let mut marks = Vec::new();
+    let mut k = (lo.max(0.0) / step).ceil();
+    while k * step <= hi && marks.len() < 100 {
+        marks.push(egui_plot::GridMark {
+            value: k * step,
+            step_size: step,
+        });
+        k += 1.0;
+    }
+    marks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_axis_is_marked_four_or_five_times_at_round_durations() {
+        let marks = |lo: f64, hi: f64| -> Vec<String> {
+            sweep_grid(egui_plot::GridInput {
+                bounds: (lo, hi),
+                base_step_size: 0.01,
+            })
+            .iter()
+            .map(|m| duration_label(m.value))
+            .collect()
+        };
+        // 5m to 4h (and a margin): every hour.
+        assert_eq!(marks(-0.2, 4.2), ["0s", "1h", "2h", "3h", "4h"]);
+        // 10m to 1h: every quarter of an hour.
+        assert_eq!(marks(0.12, 1.05), ["15m", "30m", "45m", "1h"]);
+    }
 
     #[test]
     fn the_axis_reads_as_durations() {

@@ -145,6 +145,18 @@ impl TradeoffData {
     }
 }
 
+/// The x axis's title: the exposure summed over users and days, and what
+/// sum one hour per user per day makes (so the axis reads per person too).
+pub fn exposure_axis_title(users: usize, horizon_ms: u64) -> String {
+    let base =
+        "unattended exposure: time sessions stayed alive after their user left (all users, summed";
+    let per_hour = (users as u64).saturating_mul(horizon_ms).div_ceil(24);
+    if users == 0 || horizon_ms == 0 {
+        return format!("{base})");
+    }
+    format!("{base}; {} = 1h per user per day)", rough(per_hour))
+}
+
 /// A label's box in screen points: `[left, top, right, bottom]`.
 pub type Box4 = [f32; 4];
 
@@ -264,6 +276,18 @@ mod tests {
         }
         // The point at the right edge gets its label on its left.
         assert!(boxes[3][2] <= 398.0, "{:?}", boxes[3]);
+    }
+
+    #[test]
+    fn the_axis_says_what_one_hour_per_user_per_day_sums_to() {
+        // 300 users over 5 days: 1 500 hours, 62.5 days.
+        assert!(
+            exposure_axis_title(300, 5 * 86_400_000)
+                .ends_with("; 62.5 days = 1h per user per day)")
+        );
+        // One user over one day: 1 hour.
+        assert!(exposure_axis_title(1, 86_400_000).ends_with("; 1h = 1h per user per day)"));
+        assert!(exposure_axis_title(0, 86_400_000).ends_with("summed)"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use egui::{Pos2, Ui};
 use egui_plot::{HoverPosition, Line, MarkerShape, Plot, Points};
 
-use super::{PointKind, TradeoffData, place_labels};
+use super::{PointKind, TradeoffData, exposure_axis_title, place_labels};
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
 use crate::app::views::HOUR_MS;
@@ -71,9 +71,10 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
     let response = Plot::new("tradeoff")
         .include_x(0.0)
         .include_y(0.0)
-        .x_axis_label(
-            "unattended exposure: time sessions stayed alive after their user left (all users)",
-        )
+        .x_axis_label(exposure_axis_title(
+            results.run.users,
+            results.scenario.horizon.0,
+        ))
         .y_axis_label("disruption: logouts while present + lost edits")
         .x_axis_formatter(|mark, _| {
             if mark.value < 0.0 {
