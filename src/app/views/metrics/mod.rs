@@ -21,16 +21,24 @@ pub struct MetricRow {
     pub explains: String,
     /// One cell per policy, as the table shows it.
     pub cells: Vec<String>,
+    /// Per policy, the exact value of a duration (hover), else `None`.
+    pub exact: Vec<Option<String>>,
 }
 
 /// A value as the table shows it: counts with thousands separated,
-/// durations readably with the exact milliseconds after them.
+/// durations readably (`77.7 days`; the exact milliseconds on hover, see
+/// [`exact`]), so the columns stay narrow and the explanations fit.
 pub fn cell(key: &str, v: u64) -> String {
     if crate::report::is_duration(key) && v > 0 {
-        format!("{} ({} ms)", rough(v), thousands(v))
+        rough(v)
     } else {
         thousands(v)
     }
+}
+
+/// The exact value behind a duration cell, for its hover: `6,717,269,911 ms`.
+pub fn exact(key: &str, v: u64) -> Option<String> {
+    (crate::report::is_duration(key) && v > 0).then(|| format!("{} ms", thousands(v)))
 }
 
 /// Every metric in the SPEC's order; under `unattended_ms`, the same per
@@ -48,6 +56,11 @@ pub fn rows(run: &ScenarioRun, horizon_ms: u64) -> Vec<MetricRow> {
                 .iter()
                 .map(|p| cell(key, p.metrics.pairs()[k].1))
                 .collect(),
+            exact: run
+                .policies
+                .iter()
+                .map(|p| exact(key, p.metrics.pairs()[k].1))
+                .collect(),
         });
         if key == "unattended_ms" {
             out.push(MetricRow {
@@ -63,6 +76,7 @@ pub fn rows(run: &ScenarioRun, horizon_ms: u64) -> Vec<MetricRow> {
                             .map_or_else(|| "–".to_string(), rough)
                     })
                     .collect(),
+                exact: vec![None; run.policies.len()],
             });
         }
     }
@@ -99,7 +113,9 @@ mod tests {
             .iter()
             .position(|r| r.key == "unattended_ms")
             .expect("row");
-        assert_eq!(rows[exposure].cells, ["6h (21,600,000 ms)"]);
+        assert_eq!(rows[exposure].cells, ["6h"]);
+        assert_eq!(rows[exposure].exact, [Some("21,600,000 ms".to_string())]);
+        assert_eq!(rows[0].exact, [None]);
         assert_eq!(
             rows[exposure + 1].label,
             "Unattended exposure per user per day"

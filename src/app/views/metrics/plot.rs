@@ -9,30 +9,41 @@ use crate::app::worker::Results;
 
 pub fn ui(ui: &mut Ui, results: &Results) {
     let rows = super::rows(&results.run, results.scenario.horizon.0);
-    egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
-        egui::Grid::new("all-metrics")
-            .striped(true)
-            .spacing([24.0, 4.0])
-            .show(ui, |ui| {
-                ui.strong("metric");
-                for (i, p) in results.run.policies.iter().enumerate() {
-                    ui.label(RichText::new(&p.name).strong().color(policy_color(i)));
-                }
-                ui.strong("what it counts");
-                ui.end_row();
-                for row in &rows {
-                    let name = ui.label(RichText::new(&row.label).strong());
-                    if !row.key.is_empty() {
-                        name.on_hover_text(format!("{}: {}", row.key, row.explains));
+    // Vertical only: the explanations stay within the width there is.
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            egui::Grid::new("all-metrics")
+                .striped(true)
+                .spacing([24.0, 4.0])
+                .show(ui, |ui| {
+                    ui.strong("metric");
+                    for (i, p) in results.run.policies.iter().enumerate() {
+                        ui.label(RichText::new(&p.name).strong().color(policy_color(i)));
                     }
-                    for text in &row.cells {
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            ui.monospace(text);
-                        });
-                    }
-                    ui.weak(&row.explains);
+                    ui.strong("what it counts");
                     ui.end_row();
-                }
-            });
-    });
+                    for row in &rows {
+                        let name = ui.label(RichText::new(&row.label).strong());
+                        if !row.key.is_empty() {
+                            name.on_hover_text(format!("{}: {}", row.key, row.explains));
+                        }
+                        for (text, exact) in row.cells.iter().zip(&row.exact) {
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    let cell = ui.monospace(text);
+                                    if let Some(exact) = exact {
+                                        cell.on_hover_text(exact);
+                                    }
+                                },
+                            );
+                        }
+                        // One line; cut short (the whole of it on hover) only
+                        // in a window too narrow for it.
+                        ui.add(egui::Label::new(RichText::new(&row.explains).weak()).truncate());
+                        ui.end_row();
+                    }
+                });
+        });
 }
