@@ -9,7 +9,9 @@ use crate::app::worker::Results;
 
 pub fn ui(ui: &mut Ui, results: &Results) {
     let rows = super::rows(&results.run, results.scenario.horizon.0);
-    // Vertical only: the explanations stay within the width there is.
+    // Vertical only: the explanations stay within the width there is, to
+    // the view's right edge.
+    let right = ui.max_rect().right() - 12.0;
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show(ui, |ui| {
@@ -41,7 +43,12 @@ pub fn ui(ui: &mut Ui, results: &Results) {
                         }
                         // One line; cut short (the whole of it on hover) only
                         // in a window too narrow for it.
-                        ui.add(egui::Label::new(RichText::new(&row.explains).weak()).truncate());
+                        let width = (right - ui.cursor().left()).max(120.0);
+                        ui.allocate_ui(egui::vec2(width, 0.0), |ui| {
+                            ui.add(
+                                egui::Label::new(RichText::new(&row.explains).weak()).truncate(),
+                            );
+                        });
                         ui.end_row();
                     }
                 });
