@@ -1043,23 +1043,3 @@ fn an_exported_png_shows_the_plots_without_the_tabs() {
         "{height} px for {area:?}"
     );
 }
-
-/// The All metrics view: names, numbers, and each explanation on one line.
-#[test]
-fn snapshot_all_metrics_view() {
-    let mut harness = app(egui::Theme::Dark, true);
-    harness.get_by_label("All metrics").click();
-    settle(&mut harness);
-    harness.remove_cursor();
-    harness.run();
-    mask_timing(&mut harness);
-    // The notice names the fixture's absolute path, which depends on the
-    // clone: dismissed.
-    if let Some(close) = harness.query_by_label("×") {
-        close.click();
-        harness.remove_cursor();
-        harness.run();
-    }
-    assert!(harness.query_by_label_contains("Opened ").is_none());
-    harness.snapshot("metrics_dark");
-}
