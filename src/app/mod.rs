@@ -118,6 +118,8 @@ fn blank_scenario() -> Scenario {
             path: "trace.csv".into(),
         },
         policies: vec![Policy::named("default")],
+        replicates: 1,
+        sample_users: None,
     }
 }
 
