@@ -20,6 +20,7 @@ use rand::{RngExt as _, seq::index};
 use rayon::prelude::*;
 
 use super::intervals::{self, Difference, Interval, Method};
+use super::sweep::Sweep;
 use crate::engine::{Metrics, Progress, RunOptions, ScenarioRun, run_scenario_with};
 use crate::generate::{GenerateError, generate, splitmix64};
 use crate::model::trace::TraceBuilder;
@@ -284,27 +285,28 @@ impl Replicated {
             .collect()
     }
 
+    /// The difference `other - baseline` of any score of the metrics (for a
+    /// sample, the score must add up over users, as the metrics' sums do).
+    pub fn paired_by(&self, baseline: usize, other: usize, score: impl Fn(&Metrics) -> f64) -> Difference {
+        match &self.sample {
+            Some(s) => {
+                let users = |p: usize| s.per_user[p].iter().map(&score).collect::<Vec<f64>>();
+                intervals::paired_sample(&users(baseline), &users(other), s.population)
+            }
+            None => {
+                let column = |p: usize| self.values.iter().map(|r| score(&r[p])).collect::<Vec<f64>>();
+                intervals::paired(self.method, &column(baseline), &column(other))
+            }
+        }
+    }
+
     /// Every metric's difference `other - baseline`.
     pub fn paired(&self, baseline: usize, other: usize) -> MetricDifferences {
         Metrics::NAMES
             .iter()
             .enumerate()
             .filter(|(_, name)| self.sample.is_none() || !is_maximum(name))
-            .map(|(i, &name)| {
-                let d = match &self.sample {
-                    Some(s) => intervals::paired_sample(
-                        &Self::users(s, baseline, i),
-                        &Self::users(s, other, i),
-                        s.population,
-                    ),
-                    None => intervals::paired(
-                        self.method,
-                        &self.column(baseline, i),
-                        &self.column(other, i),
-                    ),
-                };
-                (name, d)
-            })
+            .map(|(i, &name)| (name, self.paired_by(baseline, other, |m| m.pairs()[i].1 as f64)))
             .collect()
     }
 }
@@ -388,10 +390,11 @@ fn run_sample(
     Some(out)
 }
 
-/// The paired difference of two policies (`other - baseline`) over
-/// `replicates` draws of the scenario's population, every metric: for
-/// callers that compare two settings, such as a recommendation and the
-/// policy it replaces.
+/// Two policies run side by side on `replicates` draws of the scenario's
+/// population (the baseline is policy 0, the other policy 1): for callers
+/// that compare two settings, such as a recommendation and the policy it
+/// replaces. [`Replicated::paired`] gives every metric's difference,
+/// [`Replicated::paired_by`] any score's.
 pub fn paired_policies(
     scenario: &Scenario,
     base: &Trace,
@@ -399,7 +402,7 @@ pub fn paired_policies(
     baseline: &Policy,
     other: &Policy,
     replicates: usize,
-) -> Result<MetricDifferences, GenerateError> {
+) -> Result<Replicated, GenerateError> {
     let mut pair = scenario.clone();
     let mut other = other.clone();
     if other.name == baseline.name {
@@ -411,9 +414,35 @@ pub fn paired_policies(
         draws,
         sample: None,
     };
-    let run = run_replicated(&pair, base, &spec, RunOptions::TOTALS, &Progress::default())?
-        .expect("a run nobody cancels always completes");
-    Ok(run.paired(0, 1))
+    let run = run_replicated(&pair, base, &spec, RunOptions::TOTALS, &Progress::default())?;
+    Ok(run.expect("a run nobody cancels always completes"))
+}
+
+/// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on
+/// replicate k's users); `None` for a step skipped.
+pub fn sweep_intervals(method: Method, sweeps: &[Sweep]) -> Vec<Option<MetricIntervals>> {
+    let Some(first) = sweeps.first() else {
+        return Vec::new();
+    };
+    (0..first.steps.len())
+        .map(|s| {
+            let runs: Option<Vec<Metrics>> = sweeps
+                .iter()
+                .map(|sw| sw.steps.get(s).and_then(|st| st.result.as_ref().ok().copied()))
+                .collect();
+            let runs = runs?;
+            Some(
+                Metrics::NAMES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &name)| {
+                        let v: Vec<f64> = runs.iter().map(|m| m.pairs()[i].1 as f64).collect();
+                        (name, intervals::interval(method, &v))
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
