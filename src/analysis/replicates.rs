@@ -20,7 +20,7 @@ use rand::{RngExt as _, seq::index};
 use rayon::prelude::*;
 
 use super::intervals::{self, Difference, Interval, Method};
-use super::sweep::Sweep;
+use super::sweep::{Sweep, SweepSpec, run_sweep};
 use crate::engine::{Metrics, Progress, RunOptions, ScenarioRun, run_scenario_with};
 use crate::generate::{GenerateError, generate, splitmix64};
 use crate::model::trace::TraceBuilder;
@@ -416,6 +416,25 @@ pub fn paired_policies(
     };
     let run = run_replicated(&pair, base, &spec, RunOptions::TOTALS, &Progress::default())?;
     Ok(run.expect("a run nobody cancels always completes"))
+}
+
+/// A sweep on each of `replicates` draws of the population, replicate 0
+/// first (its sweep is exactly a plain sweep's), replicates in parallel.
+pub fn run_sweep_replicates(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    policy: &Policy,
+    spec: &SweepSpec,
+    replicates: usize,
+) -> Result<Vec<Sweep>, String> {
+    (0..replicates.max(1))
+        .into_par_iter()
+        .map(|k| {
+            let trace = replicate_trace(scenario, base, draws, k).map_err(|e| e.message)?;
+            run_sweep(scenario, &trace, policy, spec)
+        })
+        .collect()
 }
 
 /// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on

@@ -8,7 +8,7 @@ use serde::ser::SerializeMap;
 
 use crate::analysis::intervals::{Difference, Interval, Method};
 use crate::analysis::replicates::{MetricIntervals, PolicyDifferences};
-use crate::analysis::Replicated;
+use crate::analysis::{Replicated, Sweep};
 use crate::engine::Metrics;
 
 use super::csv::field;
@@ -275,6 +275,83 @@ pub fn replicated_json(
             .collect(),
     };
     json_text(&doc)
+}
+
+/// `lapse recommend --replicates N`: whether the recommendation beats the
+/// current policy beyond noise, on the score it minimises.
+pub fn beyond_noise_text(d: &Difference) -> String {
+    let score = "logouts_while_present + lost_inputs";
+    let n = d.replicates;
+    let agree = d.agree.map_or(String::new(), |k| format!("; {k} of {n} replicates agree"));
+    let verdict = if d.high < 0.0 {
+        "the recommendation beats the current policy beyond noise"
+    } else if d.low > 0.0 {
+        "the recommendation is worse than the current policy beyond noise"
+    } else {
+        "no clear difference between the recommendation and the current policy"
+    };
+    format!(
+        "\nover {n} replicates: {verdict} ({score}, recommended minus current: {}, 95 % interval {} to {}{agree})\n",
+        signed("", d.mean),
+        signed("", d.low),
+        signed("", d.high)
+    )
+}
+
+/// `lapse sweep --replicates N --format csv`: the plain sweep's columns,
+/// each metric cell `mean ± half-width` over the replicates.
+pub fn replicated_sweep_csv(sweep: &Sweep, intervals: &[Option<MetricIntervals>]) -> String {
+    let mut out = format!(
+        "param,value,value_ms,{},skipped\n",
+        Metrics::NAMES.join(",")
+    );
+    for (step, iv) in sweep.steps.iter().zip(intervals) {
+        out.push_str(&format!("{},{},{},", sweep.param, step.value, step.value.0));
+        match (iv, &step.result) {
+            (Some(iv), _) => {
+                let cells: Vec<String> = iv
+                    .iter()
+                    .map(|(name, i)| field(&interval_cell(name, i)).into_owned())
+                    .collect();
+                out.push_str(&cells.join(","));
+                out.push_str(",\n");
+            }
+            (None, result) => {
+                let reason = result.as_ref().err().map_or("", String::as_str);
+                out.push_str(&",".repeat(Metrics::NAMES.len() - 1));
+                out.push_str(&format!(",{}\n", field(reason)));
+            }
+        }
+    }
+    out
+}
+
+/// `lapse sweep --replicates N --format json`: the plain sweep's JSON
+/// (replicate 0's metrics), each step with its `intervals`, and how many
+/// replicates by which method.
+pub fn replicated_sweep_json(
+    sweep: &Sweep,
+    intervals: &[Option<MetricIntervals>],
+    method: Method,
+    replicates: usize,
+) -> serde_json::Value {
+    let mut value = sweep.to_json_value();
+    if let Some(steps) = value.get_mut("steps").and_then(|s| s.as_array_mut()) {
+        for (step, iv) in steps.iter_mut().zip(intervals) {
+            if let (Some(obj), Some(iv)) = (step.as_object_mut(), iv) {
+                let named = serde_json::to_value(Named(iv)).unwrap_or_default();
+                obj.insert("intervals".into(), named);
+            }
+        }
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("replicates".into(), replicates.into());
+        obj.insert(
+            "method".into(),
+            serde_json::to_value(method).unwrap_or_default(),
+        );
+    }
+    value
 }
 
 #[cfg(test)]
