@@ -45,8 +45,8 @@ impl Interval {
 pub enum Method {
     /// Independent draws of a generated population: Student's t.
     StudentT,
-    /// Users of one trace resampled with replacement: the 2.5th and 97.5th
-    /// percentiles of the replicates.
+    /// Users of one trace resampled with replacement: the trace's own value
+    /// ± t · the resamples' standard deviation (the bootstrap standard error).
     Bootstrap,
     /// A random share of the users, scaled up to the whole population.
     Sample,
@@ -113,7 +113,8 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// The mean of the replicates and their 2.5th and 97.5th percentiles: the
-/// percentile bootstrap interval.
+/// percentile bootstrap interval (too narrow with few resamples; see
+/// [`bootstrap`]).
 pub fn percentile(values: &[f64]) -> Interval {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -125,11 +126,40 @@ pub fn percentile(values: &[f64]) -> Interval {
     }
 }
 
-/// The interval of `values` by `method` (Student's t or percentile; a sample
-/// is worked out from its users by [`sample_total`]).
-pub fn interval(method: Method, values: &[f64]) -> Interval {
+/// The bootstrap interval around the trace's own value `values[0]`:
+/// ± t(0.975, n-1) · s · √(u/(u-1)), s the standard deviation of all n
+/// replicates, u the trace's users. The spread of the resamples stands for
+/// the spread of the total over other draws of users, so unlike
+/// [`student_t`] it is not divided by √n: more resamples make the interval
+/// surer, not narrower. Resampling u users understates that spread by
+/// √((u-1)/u) (the plug-in variance), hence the last factor.
+///
+/// Why not the percentile interval ([`percentile`])? Measured
+/// (tests/integration/analysis/intervals.rs): from 20 resamples its 2.5th
+/// and 97.5th percentiles sit between the 1st and 2nd, 19th and 20th
+/// values, and it held the true total in only 75 to 85 of 100 runs; this
+/// interval holds it about 95 times in 100.
+pub fn bootstrap(values: &[f64], users: usize) -> Interval {
+    let Some(&own) = values.first() else {
+        return Interval::exact(0.0);
+    };
+    if values.len() < 2 || users < 2 {
+        return Interval::exact(own);
+    }
+    let plug_in = (users as f64 / (users - 1) as f64).sqrt();
+    let half = t_quantile(values.len() - 1) * variance(values).sqrt() * plug_in;
+    Interval {
+        mean: own,
+        low: own - half,
+        high: own + half,
+    }
+}
+
+/// The interval of `values` by `method` (a sample is worked out from its
+/// users by [`sample_total`]); `users` is each replicate's population size.
+pub fn interval(method: Method, values: &[f64], users: usize) -> Interval {
     match method {
-        Method::Bootstrap => percentile(values),
+        Method::Bootstrap => bootstrap(values, users),
         Method::StudentT | Method::Sample => student_t(values),
     }
 }
@@ -187,9 +217,9 @@ impl Difference {
 /// The paired difference `other - baseline`, replicate by replicate: both
 /// policies saw the same users in each replicate (common random numbers),
 /// so the population's own variation cancels out.
-pub fn paired(method: Method, baseline: &[f64], other: &[f64]) -> Difference {
+pub fn paired(method: Method, baseline: &[f64], other: &[f64], users: usize) -> Difference {
     let diffs: Vec<f64> = other.iter().zip(baseline).map(|(o, b)| o - b).collect();
-    let interval = interval(method, &diffs);
+    let interval = interval(method, &diffs, users);
     let sign = interval.mean.partial_cmp(&0.0);
     let agree = diffs
         .iter()
@@ -230,5 +260,6 @@ mod tests {
     fn a_single_replicate_is_exact() {
         assert_eq!(student_t(&[7.0]), Interval::exact(7.0));
         assert_eq!(percentile(&[7.0]), Interval::exact(7.0));
+        assert_eq!(bootstrap(&[7.0], 10), Interval::exact(7.0));
     }
 }

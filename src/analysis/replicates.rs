@@ -257,7 +257,7 @@ impl Replicated {
 
     fn interval(&self, policy: usize, metric: usize) -> Interval {
         let Some(sample) = &self.sample else {
-            return intervals::interval(self.method, &self.column(policy, metric));
+            return intervals::interval(self.method, &self.column(policy, metric), self.run.users);
         };
         let own = self.values[0][policy].pairs()[metric];
         let sampled = sample.per_user[policy].len().max(1) as f64;
@@ -295,7 +295,7 @@ impl Replicated {
             }
             None => {
                 let column = |p: usize| self.values.iter().map(|r| score(&r[p])).collect::<Vec<f64>>();
-                intervals::paired(self.method, &column(baseline), &column(other))
+                intervals::paired(self.method, &column(baseline), &column(other), self.run.users)
             }
         }
     }
@@ -440,6 +440,7 @@ pub fn run_sweep_replicates(
 /// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on
 /// replicate k's users); `None` for a step skipped.
 pub fn sweep_intervals(method: Method, sweeps: &[Sweep]) -> Vec<Option<MetricIntervals>> {
+    let users = sweeps.first().map_or(0, |s| s.users);
     let Some(first) = sweeps.first() else {
         return Vec::new();
     };
@@ -456,7 +457,7 @@ pub fn sweep_intervals(method: Method, sweeps: &[Sweep]) -> Vec<Option<MetricInt
                     .enumerate()
                     .map(|(i, &name)| {
                         let v: Vec<f64> = runs.iter().map(|m| m.pairs()[i].1 as f64).collect();
-                        (name, intervals::interval(method, &v))
+                        (name, intervals::interval(method, &v, users))
                     })
                     .collect(),
             )
