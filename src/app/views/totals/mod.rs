@@ -3,6 +3,8 @@
 #[cfg(feature = "gui")]
 pub mod plot;
 
+use crate::analysis::intervals::Interval;
+use crate::analysis::replicates::Replicated;
 use crate::engine::Metrics;
 
 use super::HOUR_MS;
@@ -82,6 +84,46 @@ impl TotalKind {
             self,
             TotalKind::LostTypingHours | TotalKind::UnattendedHours
         )
+    }
+
+    /// The metric it shows (SPEC name).
+    pub fn metric(self) -> &'static str {
+        match self {
+            TotalKind::Logouts => "logouts",
+            TotalKind::LogoutsWhilePresent => "logouts_while_present",
+            TotalKind::WarningsShown => "warnings_shown",
+            TotalKind::WarningsHeeded => "warnings_heeded",
+            TotalKind::WarningsMissed => "warnings_missed",
+            TotalKind::LostSubmits => "lost_submits",
+            TotalKind::LostInputs => "lost_inputs",
+            TotalKind::LostTypingHours => "lost_typing_ms",
+            TotalKind::UnattendedHours => "unattended_ms",
+            TotalKind::PeakLiveSessions => "peak_live_sessions",
+        }
+    }
+
+    /// Each policy's mean and 95 % interval over the replicates, in the
+    /// chart's unit (hours for the hour charts); `None` with one replicate.
+    pub fn error_bars(self, replicated: &Replicated) -> Option<Vec<Interval>> {
+        if !replicated.has_intervals() {
+            return None;
+        }
+        let scale = if self.is_hours() { 1.0 / HOUR_MS } else { 1.0 };
+        let bars = (0..replicated.run.policies.len())
+            .map(|p| {
+                let all = replicated.intervals(p);
+                let iv = all
+                    .iter()
+                    .find(|(name, _)| *name == self.metric())
+                    .map_or(Interval::exact(0.0), |(_, iv)| *iv);
+                Interval {
+                    mean: iv.mean * scale,
+                    low: iv.low * scale,
+                    high: iv.high * scale,
+                }
+            })
+            .collect();
+        Some(bars)
     }
 
     pub fn value(self, m: &Metrics) -> f64 {
