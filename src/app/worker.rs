@@ -534,6 +534,31 @@ mod tests {
     }
 
     #[test]
+    fn replicates_follow_the_first_result_and_fill_in() {
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        let mut file = example_b();
+        file.scenario.replicates = 3;
+        let generation = worker.submit(file, false);
+        let results = wait(&mut worker).result.expect("runs");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = None;
+        while last.as_ref().is_none_or(|u: &ReplicateUpdate| !u.is_complete()) {
+            assert!(Instant::now() < deadline, "the replicates never finished");
+            if let Some(u) = worker.poll_replicates() {
+                last = Some(u);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let update = last.expect("an update");
+        assert_eq!((update.generation, update.done(), update.wanted), (generation, 3, 3));
+        // Replicate 0 is the result on screen.
+        let first: Vec<_> = results.run.policies.iter().map(|p| p.metrics).collect();
+        assert_eq!(update.replicated.values[0], first);
+        // Example B has one user: every resample is that user, so nothing varies.
+        assert!(update.replicated.values.iter().all(|v| *v == first));
+    }
+
+    #[test]
     fn a_missing_trace_is_a_located_error() {
         let mut worker = Worker::spawn(|| {}).expect("thread");
         let mut file = example_b();

@@ -149,3 +149,35 @@ pub struct Total {
     pub kind: TotalKind,
     pub values: Vec<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_chart_names_the_metric_its_value_comes_from() {
+        let mut m = Metrics::default();
+        for (i, name) in Metrics::NAMES.iter().enumerate() {
+            // Distinct values, in hours for the hour charts.
+            let v = (i as u64 + 1) * 3_600_000;
+            match *name {
+                "logouts" => m.logouts = v,
+                "logouts_while_present" => m.logouts_while_present = v,
+                "warnings_shown" => m.warnings_shown = v,
+                "warnings_heeded" => m.warnings_heeded = v,
+                "warnings_missed" => m.warnings_missed = v,
+                "lost_submits" => m.lost_submits = v,
+                "lost_inputs" => m.lost_inputs = v,
+                "lost_typing_ms" => m.lost_typing_ms = v,
+                "unattended_ms" => m.unattended_ms = v,
+                "peak_live_sessions" => m.peak_live_sessions = v,
+                _ => {}
+            }
+        }
+        for kind in TotalKind::ALL {
+            let raw = m.get(kind.metric()).expect("a metric") as f64;
+            let expected = if kind.is_hours() { raw / HOUR_MS } else { raw };
+            assert_eq!(kind.value(&m), expected, "{kind:?}");
+        }
+    }
+}
