@@ -22,21 +22,24 @@ fn twenty_replicates(c: &mut Criterion) {
         trace.num_events(),
         file.scenario.policies.len()
     );
-    c.bench_function("20 replicates of the seed article, intervals and differences", |b| {
-        b.iter(|| {
-            let r = run_replicated(
-                &file.scenario,
-                &trace,
-                &spec,
-                RunOptions::TOTALS,
-                &Progress::default(),
-            )
-            .expect("generates")
-            .expect("not cancelled");
-            let intervals: Vec<_> = (0..r.run.policies.len()).map(|p| r.intervals(p)).collect();
-            (intervals, r.differences(0))
-        })
-    });
+    c.bench_function(
+        "20 replicates of the seed article, intervals and differences",
+        |b| {
+            b.iter(|| {
+                let r = run_replicated(
+                    &file.scenario,
+                    &trace,
+                    &spec,
+                    RunOptions::TOTALS,
+                    &Progress::default(),
+                )
+                .expect("generates")
+                .expect("not cancelled");
+                let intervals: Vec<_> = (0..r.run.policies.len()).map(|p| r.intervals(p)).collect();
+                (intervals, r.differences(0))
+            })
+        },
+    );
 }
 
 criterion_group! {

@@ -989,7 +989,10 @@ fn replicates_put_a_spread_on_each_summary_line_and_a_difference_under_it() {
         harness.step();
     }
     harness.run();
-    assert!(harness.query_by_label("Replicates").is_some(), "the control");
+    assert!(
+        harness.query_by_label("Replicates").is_some(),
+        "the control"
+    );
     // The numbers are the library's: mean ± half the 95 % interval.
     let file = lapse::model::Scenario::load(&path).expect("loads");
     let trace = file.load_population().expect("generates");

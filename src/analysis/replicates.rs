@@ -287,15 +287,30 @@ impl Replicated {
 
     /// The difference `other - baseline` of any score of the metrics (for a
     /// sample, the score must add up over users, as the metrics' sums do).
-    pub fn paired_by(&self, baseline: usize, other: usize, score: impl Fn(&Metrics) -> f64) -> Difference {
+    pub fn paired_by(
+        &self,
+        baseline: usize,
+        other: usize,
+        score: impl Fn(&Metrics) -> f64,
+    ) -> Difference {
         match &self.sample {
             Some(s) => {
                 let users = |p: usize| s.per_user[p].iter().map(&score).collect::<Vec<f64>>();
                 intervals::paired_sample(&users(baseline), &users(other), s.population)
             }
             None => {
-                let column = |p: usize| self.values.iter().map(|r| score(&r[p])).collect::<Vec<f64>>();
-                intervals::paired(self.method, &column(baseline), &column(other), self.run.users)
+                let column = |p: usize| {
+                    self.values
+                        .iter()
+                        .map(|r| score(&r[p]))
+                        .collect::<Vec<f64>>()
+                };
+                intervals::paired(
+                    self.method,
+                    &column(baseline),
+                    &column(other),
+                    self.run.users,
+                )
             }
         }
     }
@@ -306,7 +321,12 @@ impl Replicated {
             .iter()
             .enumerate()
             .filter(|(_, name)| self.sample.is_none() || !is_maximum(name))
-            .map(|(i, &name)| (name, self.paired_by(baseline, other, |m| m.pairs()[i].1 as f64)))
+            .map(|(i, &name)| {
+                (
+                    name,
+                    self.paired_by(baseline, other, |m| m.pairs()[i].1 as f64),
+                )
+            })
             .collect()
     }
 }
@@ -448,7 +468,11 @@ pub fn sweep_intervals(method: Method, sweeps: &[Sweep]) -> Vec<Option<MetricInt
         .map(|s| {
             let runs: Option<Vec<Metrics>> = sweeps
                 .iter()
-                .map(|sw| sw.steps.get(s).and_then(|st| st.result.as_ref().ok().copied()))
+                .map(|sw| {
+                    sw.steps
+                        .get(s)
+                        .and_then(|st| st.result.as_ref().ok().copied())
+                })
                 .collect();
             let runs = runs?;
             Some(

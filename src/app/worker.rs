@@ -542,7 +542,10 @@ mod tests {
         let results = wait(&mut worker).result.expect("runs");
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut last = None;
-        while last.as_ref().is_none_or(|u: &ReplicateUpdate| !u.is_complete()) {
+        while last
+            .as_ref()
+            .is_none_or(|u: &ReplicateUpdate| !u.is_complete())
+        {
             assert!(Instant::now() < deadline, "the replicates never finished");
             if let Some(u) = worker.poll_replicates() {
                 last = Some(u);
@@ -550,7 +553,10 @@ mod tests {
             std::thread::sleep(Duration::from_millis(5));
         }
         let update = last.expect("an update");
-        assert_eq!((update.generation, update.done(), update.wanted), (generation, 3, 3));
+        assert_eq!(
+            (update.generation, update.done(), update.wanted),
+            (generation, 3, 3)
+        );
         // Replicate 0 is the result on screen.
         let first: Vec<_> = results.run.policies.iter().map(|p| p.metrics).collect();
         assert_eq!(update.replicated.values[0], first);

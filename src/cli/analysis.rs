@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, emit};
 use super::run::DrawArgs;
+use super::{Failure, emit};
 use crate::analysis::compliance::script_differences;
 use crate::analysis::replicates::{run_sweep_replicates, sweep_intervals};
 use crate::analysis::{
@@ -16,9 +16,7 @@ use crate::analysis::{
 };
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 use crate::report::json::json_text;
-use crate::report::replicates::{
-    beyond_noise_text, replicated_sweep_csv, replicated_sweep_json,
-};
+use crate::report::replicates::{beyond_noise_text, replicated_sweep_csv, replicated_sweep_json};
 use crate::report::table::{check_text, recommend_text};
 
 #[derive(Debug, Args)]
@@ -210,9 +208,8 @@ fn sweep_replicates(
     replicates: usize,
 ) -> Result<(), Failure> {
     let draws = Draws::of(&file.scenario, args.trace.is_some());
-    let sweeps =
-        run_sweep_replicates(&file.scenario, trace, draws, policy, spec, replicates)
-            .map_err(|e| Failure::from(Diagnostic::new(e)))?;
+    let sweeps = run_sweep_replicates(&file.scenario, trace, draws, policy, spec, replicates)
+        .map_err(|e| Failure::from(Diagnostic::new(e)))?;
     let Some(first) = sweeps.first() else {
         return Err(Failure::Internal(anyhow::anyhow!("no replicate ran")));
     };

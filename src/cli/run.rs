@@ -64,7 +64,9 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
     if Fraction(f).is_valid() {
         Ok(f)
     } else {
-        Err(format!("{text} must be above 0 and at most 1 (0.01 replays 1 % of the users)"))
+        Err(format!(
+            "{text} must be above 0 and at most 1 (0.01 replays 1 % of the users)"
+        ))
     }
 }
 

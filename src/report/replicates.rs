@@ -161,9 +161,8 @@ pub fn replicated_table(r: &Replicated, differences: &[PolicyDifferences]) -> St
             .chain(r.run.policies.iter().map(|p| p.name.clone()))
             .collect(),
     ];
-    let intervals: Vec<MetricIntervals> = (0..r.run.policies.len())
-        .map(|p| r.intervals(p))
-        .collect();
+    let intervals: Vec<MetricIntervals> =
+        (0..r.run.policies.len()).map(|p| r.intervals(p)).collect();
     for (i, name) in Metrics::NAMES.iter().enumerate() {
         let mut row = vec![name.to_string()];
         row.extend(intervals.iter().map(|iv| interval_cell(name, &iv[i].1)));
@@ -245,9 +244,8 @@ pub fn replicated_json(
     r: &Replicated,
     differences: &[PolicyDifferences],
 ) -> Result<String, serde_json::Error> {
-    let intervals: Vec<MetricIntervals> = (0..r.run.policies.len())
-        .map(|p| r.intervals(p))
-        .collect();
+    let intervals: Vec<MetricIntervals> =
+        (0..r.run.policies.len()).map(|p| r.intervals(p)).collect();
     let doc = RunJson {
         scenario: &r.run.scenario,
         users: r.run.users,
@@ -282,7 +280,9 @@ pub fn replicated_json(
 pub fn beyond_noise_text(d: &Difference) -> String {
     let score = "logouts_while_present + lost_inputs";
     let n = d.replicates;
-    let agree = d.agree.map_or(String::new(), |k| format!("; {k} of {n} replicates agree"));
+    let agree = d
+        .agree
+        .map_or(String::new(), |k| format!("; {k} of {n} replicates agree"));
     let verdict = if d.high < 0.0 {
         "the recommendation beats the current policy beyond noise"
     } else if d.low > 0.0 {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::replicates::MetricIntervals;
 use crate::app::command::Command;
 use crate::app::views::format::{rough, thousands};
 use crate::app::views::plot_kit::policy_color;
@@ -12,10 +13,9 @@ use crate::app::views::sweep::view::AnalysisViews;
 use crate::app::views::timeline::plot::TimelineView;
 use crate::app::views::{self, People};
 use crate::app::worker::{ReplicateUpdate, Results};
-use crate::analysis::replicates::MetricIntervals;
 use crate::engine::Metrics;
-use crate::report::replicates::{interval_cell, sentences};
 use crate::model::Scenario;
+use crate::report::replicates::{interval_cell, sentences};
 
 /// The views of the results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

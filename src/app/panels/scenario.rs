@@ -9,8 +9,8 @@ use crate::app::views::HOUR_MS;
 use crate::app::views::format::{clock, rough, thousands};
 use crate::app::worker::PopulationSummary;
 use crate::model::profile::Task;
-use crate::model::{Group, Profile};
 use crate::model::scenario::MAX_REPLICATES;
+use crate::model::{Group, Profile};
 use crate::model::{Population, Scenario};
 
 pub fn ui(

@@ -5,18 +5,14 @@
 
 use std::time::Instant;
 
-use lapse::analysis::intervals::{
-    Method, paired, percentile, sample_total, student_t, t_quantile,
-};
-use lapse::analysis::replicates::{
-    Draws, ReplicateSpec, Replicated, run_replicated, sample_users,
-};
+use lapse::analysis::intervals::{Method, paired, percentile, sample_total, student_t, t_quantile};
+use lapse::analysis::replicates::{Draws, ReplicateSpec, Replicated, run_replicated, sample_users};
 use lapse::engine::{Metrics, Progress, RunOptions, run_scenario};
 use lapse::generate::generate;
 use lapse::model::{Scenario, Trace};
+use rand::RngExt as _;
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::RngExt as _;
 
 use crate::support::{lapse, lapse_in};
 
@@ -43,7 +39,10 @@ fn percentile_interval_of_twenty_values() {
     // from the 1st to the 2nd value (1.475), the 97.5th at 18.525 (19.525).
     let v: Vec<f64> = (1..=20).map(f64::from).collect();
     let iv = percentile(&v);
-    assert!(close(iv.mean, 10.5) && close(iv.low, 1.475) && close(iv.high, 19.525), "{iv:?}");
+    assert!(
+        close(iv.mean, 10.5) && close(iv.low, 1.475) && close(iv.high, 19.525),
+        "{iv:?}"
+    );
 }
 
 #[test]
@@ -53,7 +52,10 @@ fn bootstrap_interval_is_the_traces_own_value_plus_minus_t_times_the_spread() {
     // half = 9.816216, not divided by √5.
     let iv = lapse::analysis::intervals::bootstrap(&[14.0, 10.0, 12.0, 16.0, 18.0], 5);
     assert!(close(iv.mean, 14.0), "{iv:?}");
-    assert!(close(iv.low, 4.183784) && close(iv.high, 23.816216), "{iv:?}");
+    assert!(
+        close(iv.low, 4.183784) && close(iv.high, 23.816216),
+        "{iv:?}"
+    );
     // The own value is the centre even when the resamples lean one way.
     let iv = lapse::analysis::intervals::bootstrap(&[10.0, 12.0, 14.0], 100);
     assert!(close(iv.mean, 10.0), "{iv:?}");
@@ -66,7 +68,10 @@ fn a_sample_scales_to_the_population_with_the_finite_population_factor() {
     // half = 11.620723.
     let iv = sample_total(&[0.0, 1.0, 2.0, 3.0], 8);
     assert!(close(iv.mean, 12.0), "{iv:?}");
-    assert!(close(iv.low, 0.379277) && close(iv.high, 23.620723), "{iv:?}");
+    assert!(
+        close(iv.low, 0.379277) && close(iv.high, 23.620723),
+        "{iv:?}"
+    );
     // Everyone sampled: nothing left to estimate.
     let all = sample_total(&[0.0, 1.0, 2.0, 3.0], 4);
     assert!(close(all.low, 6.0) && close(all.high, 6.0), "{all:?}");
@@ -76,7 +81,12 @@ fn a_sample_scales_to_the_population_with_the_finite_population_factor() {
 fn paired_differences_can_agree_in_sign_and_still_cover_zero() {
     // Differences -2, -3, -1: mean -2, s = 1, se = 1/√3 = 0.577350;
     // t(0.975, 2) = 4.302653, half = 2.484138: -4.484 to 0.484.
-    let d = paired(Method::StudentT, &[10.0, 20.0, 30.0], &[8.0, 17.0, 29.0], 10);
+    let d = paired(
+        Method::StudentT,
+        &[10.0, 20.0, 30.0],
+        &[8.0, 17.0, 29.0],
+        10,
+    );
     assert!(close(d.mean, -2.0), "{d:?}");
     assert!(close(d.low, -4.484138) && close(d.high, 0.484138), "{d:?}");
     assert_eq!((d.agree, d.replicates), (Some(3), 3));
@@ -115,9 +125,15 @@ fn small_scenario(users: usize, seed: u64) -> Scenario {
 }
 
 fn replicated(scenario: &Scenario, trace: &Trace, spec: ReplicateSpec) -> Replicated {
-    run_replicated(scenario, trace, &spec, RunOptions::TOTALS, &Progress::default())
-        .expect("the population generates")
-        .expect("not cancelled")
+    run_replicated(
+        scenario,
+        trace,
+        &spec,
+        RunOptions::TOTALS,
+        &Progress::default(),
+    )
+    .expect("the population generates")
+    .expect("not cancelled")
 }
 
 fn spec(replicates: usize, draws: Draws) -> ReplicateSpec {
@@ -152,7 +168,10 @@ fn a_bootstrap_replicate_has_as_many_users_drawn_from_the_trace() {
     assert_eq!(again.num_users(), trace.num_users());
     let originals: Vec<&[lapse::model::Event]> = trace.users().map(|(_, e)| e).collect();
     for (_, events) in again.users() {
-        assert!(originals.contains(&events), "a resampled user is one of the trace's");
+        assert!(
+            originals.contains(&events),
+            "a resampled user is one of the trace's"
+        );
     }
 }
 
@@ -197,21 +216,41 @@ fn the_validator_refuses_zero_and_absurd_replicates_and_bad_samples() {
     let run = validate_text(dir.path(), "    replicates: 0,");
     assert_eq!(run.code, Some(2));
     assert!(
-        run.stderr.starts_with("error: s.ron:4:5: replicates must be between 1 and 1000"),
+        run.stderr
+            .starts_with("error: s.ron:4:5: replicates must be between 1 and 1000"),
         "{}",
         run.stderr
     );
     let run = validate_text(dir.path(), "    replicates: 1000000,");
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("s.ron:4:5: replicates must be"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("s.ron:4:5: replicates must be"),
+        "{}",
+        run.stderr
+    );
     let run = validate_text(dir.path(), "    sample_users: 1.5,");
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("s.ron:4:5: sample_users must be a share"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("s.ron:4:5: sample_users must be a share"),
+        "{}",
+        run.stderr
+    );
     let run = validate_text(dir.path(), "    replicates: 20,\n    sample_users: 0.5,");
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("s.ron:5:5: sample_users and replicates"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("s.ron:5:5: sample_users and replicates"),
+        "{}",
+        run.stderr
+    );
     let run = validate_text(dir.path(), "    replicates: 20,");
-    assert_eq!((run.code, run.stdout.as_str()), (Some(0), "ok\n"), "{}", run.stderr);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (Some(0), "ok\n"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -221,9 +260,20 @@ fn the_flags_are_checked_before_anything_runs() {
     let run = lapse(&["run", SEED_ARTICLE, "--sample-users", "0"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("must be above 0"), "{}", run.stderr);
-    let run = lapse(&["run", SEED_ARTICLE, "--replicates", "2", "--baseline", "nope"]);
+    let run = lapse(&[
+        "run",
+        SEED_ARTICLE,
+        "--replicates",
+        "2",
+        "--baseline",
+        "nope",
+    ]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("--baseline \"nope\": no such policy"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--baseline \"nope\": no such policy"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -234,11 +284,19 @@ fn json_keeps_replicate_zero_as_metrics_and_adds_intervals_and_differences() {
     let path = path.to_str().expect("utf-8 path");
     let plain = lapse(&["run", path, "--format", "json"]);
     let many = lapse(&["run", path, "--format", "json", "--replicates", "3"]);
-    assert_eq!((plain.code, many.code), (Some(0), Some(0)), "{}", many.stderr);
+    assert_eq!(
+        (plain.code, many.code),
+        (Some(0), Some(0)),
+        "{}",
+        many.stderr
+    );
     let plain: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
     let many: serde_json::Value = serde_json::from_str(&many.stdout).expect("json");
     for p in 0..2 {
-        assert_eq!(many["policies"][p]["metrics"], plain["policies"][p]["metrics"]);
+        assert_eq!(
+            many["policies"][p]["metrics"],
+            plain["policies"][p]["metrics"]
+        );
         let iv = &many["policies"][p]["intervals"]["logins"];
         let (low, mean, high) = (iv["low"].as_f64(), iv["mean"].as_f64(), iv["high"].as_f64());
         assert!(low <= mean && mean <= high && low.is_some(), "{iv}");
@@ -246,13 +304,21 @@ fn json_keeps_replicate_zero_as_metrics_and_adds_intervals_and_differences() {
     assert_eq!(many["replicates"], 3);
     assert_eq!(many["method"], "student_t");
     let d = &many["differences"][0];
-    assert_eq!((d["policy"].as_str(), d["baseline"].as_str()), (Some("keepalive"), Some("alert")));
+    assert_eq!(
+        (d["policy"].as_str(), d["baseline"].as_str()),
+        (Some("keepalive"), Some("alert"))
+    );
     assert_eq!(d["metrics"]["logins"]["replicates"], 3);
     // The table says each cell's spread and the difference in words.
     let table = lapse(&["run", path, "--format", "table", "--replicates", "3"]);
     assert!(table.stdout.contains(" ± "), "{}", table.stdout);
     assert!(table.stdout.contains("keepalive: "), "{}", table.stdout);
-    assert!(table.stdout.contains(" than alert, 95 % interval ") || table.stdout.contains("no clear difference"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains(" than alert, 95 % interval ")
+            || table.stdout.contains("no clear difference"),
+        "{}",
+        table.stdout
+    );
 }
 
 // ----- coverage: does the 95 % interval hold the truth about 95 % of the time?
@@ -327,12 +393,16 @@ fn bootstrap_intervals_cover_the_expected_total_of_a_trace() {
     let names = ["logins", "warnings_shown"];
     let truth: Vec<f64> = names
         .iter()
-        .map(|name| n as f64 * per_user.iter().map(|m| metric(m, name)).sum::<f64>() / per_user.len() as f64)
+        .map(|name| {
+            n as f64 * per_user.iter().map(|m| metric(m, name)).sum::<f64>() / per_user.len() as f64
+        })
         .collect();
     let mut covered = [0; 2];
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(99);
     for run in 0..RUNS {
-        let picks: Vec<usize> = (0..n).map(|_| rng.random_range(0..world.num_users())).collect();
+        let picks: Vec<usize> = (0..n)
+            .map(|_| rng.random_range(0..world.num_users()))
+            .collect();
         let trace = Trace::from_users(
             picks
                 .iter()
