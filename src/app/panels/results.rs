@@ -5,7 +5,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::replicates::MetricIntervals;
+use crate::analysis::replicates::{MetricIntervals, Replicated};
 use crate::app::command::Command;
 use crate::app::views::format::{rough, thousands};
 use crate::app::views::plot_kit::policy_color;
@@ -241,7 +241,7 @@ impl ResultsPanel {
             ),
             Tab::Sweep => views::sweep::plot::ui(ui, results, &mut self.analysis, cx),
             Tab::Tradeoff => views::tradeoff::plot::ui(ui, results, &mut self.analysis, cx),
-            Tab::Table => table(ui, results),
+            Tab::Table => table(ui, results, replicated.filter(|r| r.has_intervals())),
         }
     }
 }
@@ -298,8 +298,12 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
     ui.add_space(4.0);
 }
 
-/// Every metric, policies as columns (as `lapse run --format table`).
-fn table(ui: &mut Ui, results: &Results) {
+/// Every metric, policies as columns (as `lapse run --format table`); with
+/// replicates, each cell is the mean ± half the 95 % interval (as
+/// `lapse run --replicates N`).
+fn table(ui: &mut Ui, results: &Results, replicated: Option<&Replicated>) {
+    let intervals: Option<Vec<MetricIntervals>> =
+        replicated.map(|r| (0..r.run.policies.len()).map(|p| r.intervals(p)).collect());
     egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
         egui::Grid::new("all-metrics")
             .striped(true)
@@ -312,9 +316,12 @@ fn table(ui: &mut Ui, results: &Results) {
                 ui.end_row();
                 for (k, name) in Metrics::NAMES.iter().enumerate() {
                     ui.monospace(*name);
-                    for p in &results.run.policies {
+                    for (i, p) in results.run.policies.iter().enumerate() {
                         let v = p.metrics.pairs()[k].1;
-                        let text = if crate::report::is_duration(name) && v > 0 {
+                        let spread = intervals.as_ref().and_then(|all| all.get(i));
+                        let text = if let Some(spread) = spread {
+                            interval_cell(name, &spread[k].1)
+                        } else if crate::report::is_duration(name) && v > 0 {
                             format!("{v} ({})", rough(v))
                         } else {
                             v.to_string()

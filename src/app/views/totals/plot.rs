@@ -8,6 +8,7 @@ use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoint, PlotPoints, Text
 use super::Total;
 use crate::analysis::intervals::Interval;
 use crate::analysis::replicates::Replicated;
+use crate::report::replicates::interval_cell;
 use crate::app::views::PlotData;
 use crate::app::views::format::amount;
 use crate::app::views::plot_kit::{count_grid, policy_color};
@@ -52,10 +53,13 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, spread: Option<&[Interval]
         Some(spread) => spread.iter().map(|iv| iv.mean).collect(),
         None => total.values.clone(),
     };
+    let metric = total.kind.metric();
     let label = move |i: usize, v: f64| match spread.and_then(|s| s.get(i)) {
-        Some(iv) if iv.half_width() > 0.0 => {
+        Some(iv) if iv.half_width() > 0.0 && is_hours => {
             format!("{} ± {}", format(v), format(iv.half_width()))
         }
+        // Counts as the tables write them: `4,848 ± 21`.
+        Some(iv) if iv.half_width() > 0.0 => interval_cell(metric, iv),
         _ => format(v),
     };
     let top = spread
