@@ -8,10 +8,10 @@ use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoint, PlotPoints, Text
 use super::Total;
 use crate::analysis::intervals::Interval;
 use crate::analysis::replicates::Replicated;
-use crate::report::replicates::interval_cell;
 use crate::app::views::PlotData;
 use crate::app::views::format::amount;
 use crate::app::views::plot_kit::{count_grid, policy_color};
+use crate::report::replicates::interval_cell;
 
 const COLUMNS: usize = 5;
 
