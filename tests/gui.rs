@@ -1043,3 +1043,79 @@ fn an_exported_png_shows_the_plots_without_the_tabs() {
         "{height} px for {area:?}"
     );
 }
+
+/// A small generated scenario asking for replicates, written to a file.
+fn replicated_scenario(dir: &Path) -> PathBuf {
+    let text = r#"Scenario(
+    name: "replicated",
+    seed: 42,
+    horizon: "1d",
+    replicates: 4,
+    profiles: [Profile(name: "office")],
+    population: Generated([(profile: "office", users: 12)]),
+    policies: [
+        Policy(name: "alert", idle_timeout: "30m", refresh: EachRequest,
+            warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss)),
+        Policy(name: "keepalive", idle_timeout: "30m", refresh: EachRequest,
+            keepalive: Keepalive(interval: "5m"),
+            warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend)),
+    ],
+)"#;
+    let path = dir.join("replicated.ron");
+    std::fs::write(&path, text).expect("write the scenario");
+    path
+}
+
+#[test]
+fn replicates_put_a_spread_on_each_summary_line_and_a_difference_under_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    // The replicates follow the first result on the worker thread.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness
+        .query_by_label_contains("Means over 4 replicates")
+        .is_none()
+    {
+        assert!(Instant::now() < deadline, "the replicates never finished");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    assert!(
+        harness.query_by_label("Replicates").is_some(),
+        "the control"
+    );
+    // The numbers are the library's: mean ± half the 95 % interval.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let spec = lapse::analysis::ReplicateSpec::of(&file.scenario, false);
+    let r = lapse::analysis::run_replicated(
+        &file.scenario,
+        &trace,
+        &spec,
+        lapse::engine::RunOptions::TOTALS,
+        &lapse::engine::Progress::default(),
+    )
+    .expect("generates")
+    .expect("runs");
+    for (p, policy) in r.run.policies.iter().enumerate() {
+        let intervals = r.intervals(p);
+        let (_, logouts) = intervals[1];
+        assert_eq!(intervals[1].0, "logouts");
+        assert!(logouts.half_width() > 0.0, "12 users vary between draws");
+        let cell = lapse::report::replicates::interval_cell("logouts", &logouts);
+        assert!(cell.contains(" ± "), "{cell}");
+        let start = format!("{}: {cell} logouts, ", policy.name);
+        assert!(
+            harness.query_by_label_contains(&start).is_some(),
+            "no summary starting {start:?}"
+        );
+    }
+    let sentence = lapse::report::replicates::sentences(&r.differences(0))
+        .into_iter()
+        .next()
+        .expect("a difference");
+    assert!(sentence.starts_with("keepalive: "), "{sentence}");
+    assert!(has_label(&harness, &sentence), "{sentence}");
+}

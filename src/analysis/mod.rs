@@ -9,8 +9,10 @@
 pub mod compliance;
 pub mod export;
 pub mod frontier;
+pub mod intervals;
 pub mod param;
 pub mod recommend;
+pub mod replicates;
 pub mod sweep;
 
 pub use compliance::{Standard, Verdict, check, check_all, client_warnings};
@@ -18,4 +20,5 @@ pub use export::{Export, FlaskSettings, Target, client_script, export, flask_set
 pub use frontier::{disruption, frontier, tradeoff_point};
 pub use param::Param;
 pub use recommend::{Recommendation, recommend};
+pub use replicates::{Draws, ReplicateSpec, Replicated, paired_policies, run_replicated};
 pub use sweep::{StepVerdicts, Sweep, SweepSpec, SweepStep, run_sweep};

@@ -6,6 +6,8 @@ pub const SCENARIO_NAME: &str = "The scenario's name, shown in exports and `laps
 
 pub const SEED: &str = "Drives every random choice (generated populations). The same seed gives the same users, so policies are compared on identical behaviour.";
 
+pub const REPLICATES: &str = "How many times the population is drawn: 1 is a single run. With more, every number shows its 95 % interval (mean ± half-width), each policy is compared with the first one replicate by replicate, and the error bars appear on the totals. A generated population is generated again from seeds derived from the seed; a trace's users are resampled. The first replicate shows at once, the others fill in. 20 is a good number; the interval narrows with the square root of the count.";
+
 pub const HORIZON: &str = "How long the simulation runs. Events at or after the horizon are dropped; sessions still alive end there.";
 
 pub const AWAY_AFTER: &str = "A user whose last action is this far back counts as away.\n\n\

@@ -52,6 +52,9 @@ impl LapseApp {
         let Some(worker) = self.sim.worker.as_mut() else {
             return;
         };
+        if let Some(update) = worker.poll_replicates() {
+            self.sim.replicates = Some(update);
+        }
         if let Some(done) = worker.poll() {
             match done.result {
                 Ok(results) => {

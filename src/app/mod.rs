@@ -91,7 +91,7 @@ use views::sweep::SweepResult;
 #[cfg(feature = "gui")]
 use views::tradeoff::TradeoffData;
 #[cfg(feature = "gui")]
-use worker::{Results, Worker};
+use worker::{ReplicateUpdate, Results, Worker};
 
 /// The scenario the app opens with and File > New starts from: the seed
 /// article (`scenarios/seed-article.ron`, built in), untitled. Built in one
@@ -118,6 +118,8 @@ fn blank_scenario() -> Scenario {
             path: "trace.csv".into(),
         },
         policies: vec![Policy::named("default")],
+        replicates: 1,
+        sample_users: None,
     }
 }
 
@@ -169,6 +171,8 @@ struct Simulation {
     results: Option<Arc<Results>>,
     /// The latest run failed (e.g. the trace does not load).
     run_error: Option<Diagnostics>,
+    /// The replicates of the latest results, as they finish.
+    replicates: Option<ReplicateUpdate>,
 }
 
 /// The modal questions open now.
@@ -257,6 +261,7 @@ impl LapseApp {
                 rerun: false,
                 results: None,
                 run_error,
+                replicates: None,
             },
             commands: Vec::new(),
             modals: Modals::default(),

@@ -180,6 +180,12 @@ impl LapseApp {
         let central = egui::CentralPanel::default().show(ui, |ui| match &self.sim.results {
             Some(results) => {
                 let results = Arc::clone(results);
+                // Replicates of older results are not these results' spread.
+                let replicates = self
+                    .sim
+                    .replicates
+                    .as_ref()
+                    .filter(|u| u.generation == results.generation);
                 self.state.results.ui(
                     ui,
                     &results,
@@ -187,6 +193,7 @@ impl LapseApp {
                         scenario: &self.doc.scenario,
                         selected: self.selected_policy,
                         commands: &mut *commands,
+                        replicates,
                     },
                 );
             }

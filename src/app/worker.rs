@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::engine::{Progress, ScenarioRun};
+use rayon::prelude::*;
+
+use crate::analysis::replicates::{Draws, Replicated, run_replicate};
+use crate::engine::{PolicyRun, Progress, ScenarioRun};
 use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, Trace};
 
 use super::views::gaps::GapHistogram;
@@ -121,6 +124,32 @@ pub struct Results {
     pub elapsed: Duration,
 }
 
+/// More replicates of a delivered result, as they finish (replicate 0 is
+/// the result itself): the summary's `±` and the error bars fill in.
+#[derive(Clone, Debug)]
+pub struct ReplicateUpdate {
+    /// The job (and so the results) these replicates belong to.
+    pub generation: u64,
+    pub replicated: Arc<Replicated>,
+    /// Replicates asked for, replicate 0 included.
+    pub wanted: usize,
+}
+
+impl ReplicateUpdate {
+    pub fn done(&self) -> usize {
+        self.replicated.replicates()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.done() >= self.wanted
+    }
+
+    /// Done so far, 0..=1 (for the progress bar).
+    pub fn fraction(&self) -> f32 {
+        self.done() as f32 / self.wanted.max(1) as f32
+    }
+}
+
 /// A job's answer.
 pub struct Finished {
     pub generation: u64,
@@ -131,6 +160,7 @@ pub struct Finished {
 pub struct Worker {
     jobs: Sender<Job>,
     finished: Receiver<Finished>,
+    updates: Receiver<ReplicateUpdate>,
     /// The generation of the last job sent, and its progress.
     latest: Option<(u64, Arc<JobProgress>)>,
     /// Whether the latest job is still out.
@@ -144,12 +174,14 @@ impl Worker {
     pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Worker> {
         let (jobs, job_rx) = channel::<Job>();
         let (done_tx, finished) = channel();
+        let (update_tx, updates) = channel();
         std::thread::Builder::new()
             .name("lapse-simulation".into())
-            .spawn(move || serve(&job_rx, &done_tx, &wake))?;
+            .spawn(move || serve(&job_rx, &done_tx, &update_tx, &wake))?;
         Ok(Worker {
             jobs,
             finished,
+            updates,
             latest: None,
             busy: false,
             since: None,
@@ -208,6 +240,15 @@ impl Worker {
 
     pub fn is_busy(&self) -> bool {
         self.busy
+    }
+
+    /// The newest replicates of the latest job, if any arrived; older
+    /// jobs' are dropped.
+    pub fn poll_replicates(&mut self) -> Option<ReplicateUpdate> {
+        let latest = self.latest.as_ref().map(|(g, _)| *g);
+        std::iter::from_fn(|| self.updates.try_recv().ok())
+            .filter(|u| Some(u.generation) == latest)
+            .last()
     }
 
     /// The running job's progress and how long it has been running.
@@ -271,7 +312,12 @@ impl PopulationKey {
     }
 }
 
-fn serve(jobs: &Receiver<Job>, done: &Sender<Finished>, wake: &(impl Fn() + Send)) {
+fn serve(
+    jobs: &Receiver<Job>,
+    done: &Sender<Finished>,
+    updates: &Sender<ReplicateUpdate>,
+    wake: &(impl Fn() + Send),
+) {
     let mut cache = Cache::default();
     while let Ok(mut job) = jobs.recv() {
         // Only the newest job matters.
@@ -295,10 +341,83 @@ fn serve(jobs: &Receiver<Job>, done: &Sender<Finished>, wake: &(impl Fn() + Send
                 )
             }
         };
+        let first = result.as_ref().ok().map(Arc::clone);
         if done.send(Finished { generation, result }).is_err() {
             return;
         }
         wake();
+        // The first replicate is on screen; the others follow unless an
+        // edit already cancelled this job.
+        if let Some(results) = first {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                replicate(&job, &results, updates, wake)
+            }));
+        }
+    }
+}
+
+/// Runs replicates 1.. of delivered results a few at a time (as many as
+/// there are cores, in parallel), sending the intervals so far after each
+/// batch. Stops when cancelled (an edit) or the app is gone.
+fn replicate(
+    job: &Job,
+    results: &Results,
+    updates: &Sender<ReplicateUpdate>,
+    wake: &(impl Fn() + Send),
+) {
+    let scenario = &results.scenario;
+    let wanted = scenario.replicates as usize;
+    if wanted <= 1 {
+        return;
+    }
+    let draws = Draws::of(scenario, false);
+    let mut replicated = Replicated::first(totals_only(&results.run), draws.method());
+    let batch = rayon::current_num_threads().max(2);
+    let mut next = 1;
+    while next < wanted {
+        let end = (next + batch).min(wanted);
+        let finished: Option<Vec<_>> = (next..end)
+            .into_par_iter()
+            .map(|k| run_replicate(scenario, &results.trace, draws, k, &job.progress.run))
+            .collect();
+        let Some(finished) = finished else {
+            return; // cancelled
+        };
+        for metrics in finished {
+            match metrics {
+                Ok(metrics) => replicated.push(metrics),
+                Err(_) => return, // replicate 0 generated, so the others do too
+            }
+        }
+        next = end;
+        let update = ReplicateUpdate {
+            generation: job.generation,
+            replicated: Arc::new(replicated.clone()),
+            wanted,
+        };
+        if updates.send(update).is_err() {
+            return;
+        }
+        wake();
+    }
+}
+
+/// A run's totals without its series and per-user metrics (which a
+/// replicate summary does not need).
+fn totals_only(run: &ScenarioRun) -> ScenarioRun {
+    ScenarioRun {
+        scenario: run.scenario.clone(),
+        users: run.users,
+        policies: run
+            .policies
+            .iter()
+            .map(|p| PolicyRun {
+                name: p.name.clone(),
+                metrics: p.metrics,
+                series: None,
+                per_user: Vec::new(),
+            })
+            .collect(),
     }
 }
 
@@ -412,6 +531,37 @@ mod tests {
         assert_eq!(results.population.events, 6);
         assert_eq!(results.population.span, Some((0, 2_700_000)));
         assert!(!worker.is_busy());
+    }
+
+    #[test]
+    fn replicates_follow_the_first_result_and_fill_in() {
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        let mut file = example_b();
+        file.scenario.replicates = 3;
+        let generation = worker.submit(file, false);
+        let results = wait(&mut worker).result.expect("runs");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut last = None;
+        while last
+            .as_ref()
+            .is_none_or(|u: &ReplicateUpdate| !u.is_complete())
+        {
+            assert!(Instant::now() < deadline, "the replicates never finished");
+            if let Some(u) = worker.poll_replicates() {
+                last = Some(u);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let update = last.expect("an update");
+        assert_eq!(
+            (update.generation, update.done(), update.wanted),
+            (generation, 3, 3)
+        );
+        // Replicate 0 is the result on screen.
+        let first: Vec<_> = results.run.policies.iter().map(|p| p.metrics).collect();
+        assert_eq!(update.replicated.values[0], first);
+        // Example B has one user: every resample is that user, so nothing varies.
+        assert!(update.replicated.values.iter().all(|v| *v == first));
     }
 
     #[test]

@@ -6,13 +6,17 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::run::DrawArgs;
 use super::{Failure, emit};
 use crate::analysis::compliance::script_differences;
+use crate::analysis::replicates::{run_sweep_replicates, sweep_intervals};
 use crate::analysis::{
-    Param, Standard, StepVerdicts, Sweep, SweepSpec, Target, check_all, client_warnings, run_sweep,
+    Draws, Param, Standard, StepVerdicts, Sweep, SweepSpec, Target, check_all, client_warnings,
+    disruption, paired_policies, run_sweep,
 };
 use crate::model::{Diagnostic, Dur, Policy, Scenario, ScenarioFile, Trace};
 use crate::report::json::json_text;
+use crate::report::replicates::{beyond_noise_text, replicated_sweep_csv, replicated_sweep_json};
 use crate::report::table::{check_text, recommend_text};
 
 #[derive(Debug, Args)]
@@ -48,6 +52,8 @@ pub struct SweepArgs {
     /// `pass`/`FAIL` column named after it; may be repeated).
     #[arg(long, value_name = "STANDARD")]
     pub standard: Vec<Standard>,
+    #[command(flatten)]
+    pub draws: DrawArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -114,6 +120,8 @@ pub struct RecommendArgs {
     /// A trace (canonical CSV) to use instead of the scenario's population.
     #[arg(long, value_name = "CSV")]
     pub trace: Option<PathBuf>,
+    #[command(flatten)]
+    pub draws: DrawArgs,
 }
 
 /// The policy named `name`, or the scenario's only one.
@@ -170,6 +178,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     spec.values()
         .map_err(|e| Failure::from(Diagnostic::new(e)))?;
     let trace = load_trace(&file, args.trace.as_deref())?;
+    let replicates = args.draws.count(&file.scenario);
+    if replicates > 1 && !args.standard.is_empty() {
+        return Err(Diagnostic::new(
+            "--standard gives one verdict per step and is not combined with --replicates; run the sweep once with each",
+        )
+        .into());
+    }
+    if replicates > 1 {
+        return sweep_replicates(args, &file, &trace, policy, &spec, replicates);
+    }
     let result = run_sweep(&file.scenario, &trace, policy, &spec)
         .map_err(|e| Failure::from(Diagnostic::new(e)))?;
     if result.ran().next().is_none() {
@@ -193,6 +211,37 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     };
     emit(args.out.as_deref(), &text)?;
     note_skipped(&result);
+    Ok(())
+}
+
+/// `lapse sweep --replicates N`: the sweep on every replicate, each step's
+/// metrics as intervals.
+fn sweep_replicates(
+    args: &SweepArgs,
+    file: &ScenarioFile,
+    trace: &Trace,
+    policy: &Policy,
+    spec: &SweepSpec,
+    replicates: usize,
+) -> Result<(), Failure> {
+    let draws = Draws::of(&file.scenario, args.trace.is_some());
+    let sweeps = run_sweep_replicates(&file.scenario, trace, draws, policy, spec, replicates)
+        .map_err(|e| Failure::from(Diagnostic::new(e)))?;
+    let Some(first) = sweeps.first() else {
+        return Err(Failure::Internal(anyhow::anyhow!("no replicate ran")));
+    };
+    let intervals = sweep_intervals(draws.method(), &sweeps);
+    let text = match args.format {
+        SweepFormat::Csv => replicated_sweep_csv(first, &intervals),
+        SweepFormat::Json => json(&replicated_sweep_json(
+            first,
+            &intervals,
+            draws.method(),
+            replicates,
+        ))?,
+    };
+    emit(args.out.as_deref(), &text)?;
+    note_skipped(first);
     Ok(())
 }
 
@@ -286,5 +335,21 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let trace = load_trace(&file, args.trace.as_deref())?;
     let found = crate::analysis::recommend(&file.scenario, &trace, policy, args.must)
         .map_err(|e| Failure::from(Diagnostic::new(e)))?;
-    emit(None, &recommend_text(&found))
+    let mut text = recommend_text(&found);
+    let replicates = args.draws.count(&file.scenario);
+    if replicates > 1 {
+        let draws = Draws::of(&file.scenario, args.trace.is_some());
+        let pair = paired_policies(
+            &file.scenario,
+            &trace,
+            draws,
+            &found.current,
+            &found.best,
+            replicates,
+        )
+        .map_err(|e| e.located(&file))?;
+        let d = pair.paired_by(0, 1, |m| disruption(m) as f64);
+        text.push_str(&beyond_noise_text(&d));
+    }
+    emit(None, &text)
 }

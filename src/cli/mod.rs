@@ -19,7 +19,7 @@ use crate::model::{Diagnostic, Diagnostics};
 
 pub use analysis::{CheckArgs, ExportArgs, RecommendArgs, SweepArgs};
 pub use import::ImportArgs;
-pub use run::{Format, RunArgs};
+pub use run::{DrawArgs, Format, RunArgs};
 
 /// Lapse replays user activity against session-timeout policies and counts
 /// the logouts, warnings and lost work each one causes.

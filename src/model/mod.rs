@@ -19,5 +19,5 @@ pub use policy::{
 };
 pub use population::Group;
 pub use profile::Profile;
-pub use scenario::{Population, Scenario, ScenarioFile};
+pub use scenario::{Fraction, Population, Scenario, ScenarioFile};
 pub use trace::{Event, EventKind, Trace};

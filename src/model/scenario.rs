@@ -43,6 +43,53 @@ pub struct Scenario {
     pub profiles: Vec<Profile>,
     pub population: Population,
     pub policies: Vec<Policy>,
+    /// How many times the population is drawn (docs/replicates.md): 1 is a
+    /// single run; more give every metric a 95 % interval.
+    #[serde(default = "default_replicates", skip_serializing_if = "is_one")]
+    pub replicates: u32,
+    /// Replay only this share of the users (0 < f <= 1) and scale the totals
+    /// to the whole population, with their interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_users: Option<Fraction>,
+}
+
+/// The most replicates a scenario may ask for: each is a whole run, so more
+/// than this is a typo rather than a wish for a narrower interval.
+pub const MAX_REPLICATES: u32 = 1000;
+
+/// A share of something, written as a plain number (`0.01`). Compared and
+/// hashed by its bits so that the scenario stays `Eq` and `Hash`.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fraction(pub f64);
+
+impl PartialEq for Fraction {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Fraction {}
+
+impl std::hash::Hash for Fraction {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
+
+impl Fraction {
+    /// Whether it is a usable share of users: above 0, at most 1.
+    pub fn is_valid(self) -> bool {
+        self.0 > 0.0 && self.0 <= 1.0
+    }
+}
+
+fn default_replicates() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 fn default_away_after() -> Dur {
@@ -179,7 +226,39 @@ impl Scenario {
                 out.push((at(&path), format!("policy {:?}: {message}", policy.name)));
             }
         }
+        out.extend(self.replicate_problems());
         out.extend(scenario_problems(self));
+        out
+    }
+
+    /// The rules of `replicates` and `sample_users`.
+    fn replicate_problems(&self) -> Vec<(FieldPath, String)> {
+        let mut out = Vec::new();
+        if self.replicates == 0 || self.replicates > MAX_REPLICATES {
+            out.push((
+                vec![Seg::Field("replicates")],
+                format!(
+                    "replicates must be between 1 and {MAX_REPLICATES} (1 is a single run; 20 is plenty for a 95 % interval), not {}",
+                    self.replicates
+                ),
+            ));
+        }
+        if let Some(f) = self.sample_users {
+            if !f.is_valid() {
+                out.push((
+                    vec![Seg::Field("sample_users")],
+                    format!(
+                        "sample_users must be a share above 0 and at most 1 (0.01 replays 1 % of the users), not {}",
+                        f.0
+                    ),
+                ));
+            } else if self.replicates > 1 {
+                out.push((
+                    vec![Seg::Field("sample_users")],
+                    "sample_users and replicates > 1 cannot be combined: a sample's interval comes from its own users; drop one of them".into(),
+                ));
+            }
+        }
         out
     }
 

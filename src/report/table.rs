@@ -132,6 +132,22 @@ pub fn metric_meaning(name: &str) -> String {
     Metrics::text(name).map_or_else(String::new, |t| format!("{}: {}", t.label, t.explains))
 }
 
+/// Rows as aligned lines, a rule of dashes under the first (the header).
+pub(super) fn lines_with_rule(rows: &[Vec<String>]) -> String {
+    let widths = column_widths(rows);
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+    let mut out = String::new();
+    for (r, line) in aligned(rows).iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        if r == 0 {
+            out.push_str(&"-".repeat(total));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// `lapse check`: per policy, one line a standard (`pass`/`FAIL`, its id,
 /// the reason), then the rules' titles.
 pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {

@@ -5,15 +5,17 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::replicates::MetricIntervals;
 use crate::app::command::Command;
 use crate::app::views::format::{rough, thousands};
 use crate::app::views::plot_kit::policy_color;
 use crate::app::views::sweep::view::AnalysisViews;
 use crate::app::views::timeline::plot::TimelineView;
 use crate::app::views::{self, People};
-use crate::app::worker::Results;
+use crate::app::worker::{ReplicateUpdate, Results};
 use crate::engine::Metrics;
 use crate::model::Scenario;
+use crate::report::replicates::{interval_cell, sentences};
 
 /// The views of the results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,22 +111,62 @@ pub struct ViewContext<'a> {
     pub scenario: &'a Scenario,
     pub selected: usize,
     pub commands: &'a mut Vec<Command>,
+    /// The results' replicates so far (none when the scenario asks for one).
+    pub replicates: Option<&'a ReplicateUpdate>,
 }
 
 /// The headline for one policy, in pieces; `true` marks what matters most
 /// (people logged out while there, work lost), drawn in bold.
+#[cfg(test)]
 fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)> {
-    let n = |v: u64, one: &str, many: &str| {
-        format!("{} {}", thousands(v), if v == 1 { one } else { many })
+    verdict_parts_with(name, m, people, None)
+}
+
+/// As [`verdict_parts`]; with `spread` (replicates) each count is the mean
+/// over the replicates ± half its 95 % interval.
+fn verdict_parts_with(
+    name: &str,
+    m: &Metrics,
+    people: &People,
+    spread: Option<&MetricIntervals>,
+) -> Vec<(String, bool)> {
+    let interval = |metric: &str| {
+        spread
+            .and_then(|s| s.iter().find(|(n, _)| *n == metric))
+            .map(|(_, iv)| *iv)
     };
-    let users = |v: usize| n(v as u64, "user", "users");
+    // A count as shown: `1,394`, or `1,295 ± 15` over replicates.
+    let count = |metric: &str| -> (String, f64) {
+        match interval(metric) {
+            Some(iv) => (interval_cell(metric, &iv), iv.mean),
+            None => {
+                let v = m.get(metric).unwrap_or(0);
+                (thousands(v), v as f64)
+            }
+        }
+    };
+    let n = |metric: &str, one: &str, many: &str| {
+        let (text, v) = count(metric);
+        format!("{text} {}", if v == 1.0 { one } else { many })
+    };
+    let typing = match interval("lost_typing_ms") {
+        Some(iv) => interval_cell("lost_typing_ms", &iv),
+        None => rough(m.lost_typing_ms),
+    };
+    let users = |v: usize| {
+        format!(
+            "{} {}",
+            thousands(v as u64),
+            if v == 1 { "user" } else { "users" }
+        )
+    };
     vec![
         (format!("{name}: "), true),
-        (format!("{}, ", n(m.logouts, "logout", "logouts")), false),
+        (format!("{}, ", n("logouts", "logout", "logouts")), false),
         (
             format!(
                 "{} while present ({} of {})",
-                thousands(m.logouts_while_present),
+                count("logouts_while_present").0,
                 thousands(people.logged_out_while_present as u64),
                 users(people.users)
             ),
@@ -134,19 +176,19 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
         (
             format!(
                 "{} and {} lost ({}, {} of typing)",
-                n(m.lost_submits, "submit", "submits"),
-                n(m.lost_inputs, "edit", "edits"),
+                n("lost_submits", "submit", "submits"),
+                n("lost_inputs", "edit", "edits"),
                 users(people.lost_work),
-                rough(m.lost_typing_ms)
+                typing
             ),
             true,
         ),
         (
             format!(
                 " · warnings: {} shown, {} heeded, {} missed",
-                thousands(m.warnings_shown),
-                thousands(m.warnings_heeded),
-                thousands(m.warnings_missed)
+                count("warnings_shown").0,
+                count("warnings_heeded").0,
+                count("warnings_missed").0
             ),
             false,
         ),
@@ -162,10 +204,16 @@ fn verdict(name: &str, m: &Metrics, people: &People) -> String {
         .collect()
 }
 
-fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text::LayoutJob {
+fn verdict_job(
+    ui: &Ui,
+    name: &str,
+    m: &Metrics,
+    people: &People,
+    spread: Option<&MetricIntervals>,
+) -> egui::text::LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
-    for (text, strong) in verdict_parts(name, m, people) {
+    for (text, strong) in verdict_parts_with(name, m, people, spread) {
         let color = if strong {
             ui.visuals().strong_text_color()
         } else {
@@ -178,7 +226,8 @@ fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text:
 
 impl ResultsPanel {
     pub fn ui(&mut self, ui: &mut Ui, results: &Arc<Results>, cx: ViewContext<'_>) {
-        headline(ui, results);
+        let replicated = cx.replicates.map(|u| u.replicated.as_ref());
+        headline(ui, results, cx.replicates);
         ui.horizontal(|ui| {
             for t in Tab::ALL {
                 ui.selectable_value(&mut self.tab, t, t.label())
@@ -189,7 +238,7 @@ impl ResultsPanel {
         let top = ui.cursor().min;
         self.analysis.plot_rect = None;
         match self.tab {
-            Tab::Totals => views::totals::plot::ui(ui, &results.plots),
+            Tab::Totals => views::totals::plot::ui(ui, &results.plots, replicated),
             Tab::OverTime => views::over_time::plot::ui(ui, &results.plots, &mut self.fold_day),
             Tab::Timeline => views::timeline::plot::ui(ui, &mut self.timeline, results),
             Tab::Gaps => views::gaps::plot::ui(
@@ -200,7 +249,9 @@ impl ResultsPanel {
             ),
             Tab::Sweep => views::sweep::plot::ui(ui, results, &mut self.analysis, cx),
             Tab::Tradeoff => views::tradeoff::plot::ui(ui, results, &mut self.analysis, cx),
-            Tab::Table => views::metrics::plot::ui(ui, results),
+            Tab::Table => {
+                views::metrics::plot::ui(ui, results, replicated.filter(|r| r.has_intervals()))
+            }
         }
         // An exported PNG shows the view alone: not the headline and tabs
         // above it, nor the sweep's form.
@@ -212,8 +263,13 @@ impl ResultsPanel {
     }
 }
 
-/// The scenario, then one line per policy: the answer first.
-fn headline(ui: &mut Ui, results: &Results) {
+/// The scenario, then one line per policy: the answer first; with
+/// replicates, each number's spread, the paired differences and how many
+/// replicates are in.
+fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>) {
+    let replicated = replicates
+        .map(|u| u.replicated.as_ref())
+        .filter(|r| r.has_intervals());
     let users = match results.run.users {
         1 => "1 user".to_string(),
         n => format!("{} users", thousands(n as u64)),
@@ -230,8 +286,31 @@ fn headline(ui: &mut Ui, results: &Results) {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
             let people = results.plots.people.get(i).copied().unwrap_or_default();
-            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people)).wrap());
+            let spread = replicated.map(|r| r.intervals(i));
+            let job = verdict_job(ui, &p.name, &p.metrics, &people, spread.as_ref());
+            ui.add(egui::Label::new(job).wrap());
         });
+    }
+    if let Some(r) = replicated {
+        for line in sentences(&r.differences(0)) {
+            ui.label(RichText::new(line).italics());
+        }
+    }
+    match replicates {
+        Some(u) if !u.is_complete() => {
+            ui.add(
+                egui::ProgressBar::new(u.fraction())
+                    .desired_width(260.0)
+                    .text(format!("replicate {} of {}", u.done(), u.wanted)),
+            );
+        }
+        Some(u) => {
+            ui.weak(format!(
+                "Means over {} replicates, ± half the 95 % interval",
+                u.done()
+            ));
+        }
+        None => {}
     }
     ui.add_space(4.0);
 }

@@ -9,6 +9,7 @@ use crate::app::views::HOUR_MS;
 use crate::app::views::format::{clock, rough, thousands};
 use crate::app::worker::PopulationSummary;
 use crate::model::profile::Task;
+use crate::model::scenario::MAX_REPLICATES;
 use crate::model::{Group, Profile};
 use crate::model::{Population, Scenario};
 
@@ -42,6 +43,16 @@ pub fn ui(
             ui.add(egui::DragValue::new(&mut scenario.seed))
                 .labelled_by(label.id)
                 .on_hover_text(help::SEED);
+            ui.end_row();
+
+            let label = row_label(ui, "Replicates", help::REPLICATES);
+            ui.add(
+                egui::DragValue::new(&mut scenario.replicates)
+                    .range(1..=MAX_REPLICATES)
+                    .speed(0.2),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(help::REPLICATES);
             ui.end_row();
 
             for (name, key, tip, value) in [

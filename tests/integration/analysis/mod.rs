@@ -6,5 +6,6 @@ pub mod synth;
 mod compliance;
 mod export;
 mod frontier;
+mod intervals;
 mod recommend;
 mod sweep;

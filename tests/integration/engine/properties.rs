@@ -226,6 +226,8 @@ proptest! {
             bucket: Dur(cfg().bucket),
             population: lapse::model::Population::Trace { path: "x.csv".into() },
             policies,
+            replicates: 1,
+            sample_users: None,
         };
         let alone = lapse::engine::run_scenario(&scenario(vec![a.clone()]), &trace, RunOptions::TOTALS);
         let both = lapse::engine::run_scenario(&scenario(vec![b, a]), &trace, RunOptions::TOTALS);

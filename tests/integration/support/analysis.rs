@@ -16,6 +16,8 @@ pub fn scenario(policies: Vec<Policy>) -> Scenario {
         },
         policies,
         profiles: Vec::new(),
+        replicates: 1,
+        sample_users: None,
     }
 }
 

@@ -6,7 +6,9 @@
 #[cfg(feature = "gui")]
 pub mod plot;
 
+use crate::analysis::replicates::MetricIntervals;
 use crate::engine::{Metrics, ScenarioRun, per_user_per_day};
+use crate::report::replicates::interval_cell;
 
 use super::format::{rough, thousands};
 
@@ -43,7 +45,14 @@ pub fn exact(key: &str, v: u64) -> Option<String> {
 
 /// Every metric in the SPEC's order; under `unattended_ms`, the same per
 /// user per day of the horizon.
-pub fn rows(run: &ScenarioRun, horizon_ms: u64) -> Vec<MetricRow> {
+///
+/// With replicates (`intervals`, one per policy), each metric's cell is the
+/// mean ± half the 95 % interval, as `lapse run --replicates N` prints it.
+pub fn rows(
+    run: &ScenarioRun,
+    horizon_ms: u64,
+    intervals: Option<&[MetricIntervals]>,
+) -> Vec<MetricRow> {
     let mut out = Vec::with_capacity(Metrics::NAMES.len() + 1);
     for (k, &key) in Metrics::NAMES.iter().enumerate() {
         let text = Metrics::text(key);
@@ -54,7 +63,11 @@ pub fn rows(run: &ScenarioRun, horizon_ms: u64) -> Vec<MetricRow> {
             cells: run
                 .policies
                 .iter()
-                .map(|p| cell(key, p.metrics.pairs()[k].1))
+                .enumerate()
+                .map(|(i, p)| match intervals.and_then(|all| all.get(i)) {
+                    Some(spread) => interval_cell(key, &spread[k].1),
+                    None => cell(key, p.metrics.pairs()[k].1),
+                })
                 .collect(),
             exact: run
                 .policies
@@ -105,7 +118,7 @@ mod tests {
                 per_user: Vec::new(),
             }],
         };
-        let rows = rows(&run, 3 * 86_400_000);
+        let rows = rows(&run, 3 * 86_400_000, None);
         assert_eq!(rows.len(), Metrics::NAMES.len() + 1);
         assert_eq!(rows[0].label, "Logins");
         assert_eq!(rows[0].cells, ["1,234"]);

@@ -4,11 +4,19 @@
 
 use egui::{RichText, Ui};
 
+use crate::analysis::replicates::{MetricIntervals, Replicated};
 use crate::app::views::plot_kit::policy_color;
 use crate::app::worker::Results;
 
-pub fn ui(ui: &mut Ui, results: &Results) {
-    let rows = super::rows(&results.run, results.scenario.horizon.0);
+/// With replicates, each cell is the mean ± half the 95 % interval.
+pub fn ui(ui: &mut Ui, results: &Results, replicated: Option<&Replicated>) {
+    let intervals: Option<Vec<MetricIntervals>> =
+        replicated.map(|r| (0..r.run.policies.len()).map(|p| r.intervals(p)).collect());
+    let rows = super::rows(
+        &results.run,
+        results.scenario.horizon.0,
+        intervals.as_deref(),
+    );
     // Vertical only: the explanations stay within the width there is, to
     // the view's right edge.
     let right = ui.max_rect().right() - 12.0;

@@ -3,6 +3,8 @@
 #[cfg(feature = "gui")]
 pub mod plot;
 
+use crate::analysis::intervals::Interval;
+use crate::analysis::replicates::Replicated;
 use crate::engine::Metrics;
 
 use super::HOUR_MS;
@@ -84,6 +86,46 @@ impl TotalKind {
         )
     }
 
+    /// The metric it shows (SPEC name).
+    pub fn metric(self) -> &'static str {
+        match self {
+            TotalKind::Logouts => "logouts",
+            TotalKind::LogoutsWhilePresent => "logouts_while_present",
+            TotalKind::WarningsShown => "warnings_shown",
+            TotalKind::WarningsHeeded => "warnings_heeded",
+            TotalKind::WarningsMissed => "warnings_missed",
+            TotalKind::LostSubmits => "lost_submits",
+            TotalKind::LostInputs => "lost_inputs",
+            TotalKind::LostTypingHours => "lost_typing_ms",
+            TotalKind::UnattendedHours => "unattended_ms",
+            TotalKind::PeakLiveSessions => "peak_live_sessions",
+        }
+    }
+
+    /// Each policy's mean and 95 % interval over the replicates, in the
+    /// chart's unit (hours for the hour charts); `None` with one replicate.
+    pub fn error_bars(self, replicated: &Replicated) -> Option<Vec<Interval>> {
+        if !replicated.has_intervals() {
+            return None;
+        }
+        let scale = if self.is_hours() { 1.0 / HOUR_MS } else { 1.0 };
+        let bars = (0..replicated.run.policies.len())
+            .map(|p| {
+                let all = replicated.intervals(p);
+                let iv = all
+                    .iter()
+                    .find(|(name, _)| *name == self.metric())
+                    .map_or(Interval::exact(0.0), |(_, iv)| *iv);
+                Interval {
+                    mean: iv.mean * scale,
+                    low: iv.low * scale,
+                    high: iv.high * scale,
+                }
+            })
+            .collect();
+        Some(bars)
+    }
+
     pub fn value(self, m: &Metrics) -> f64 {
         let hours = |ms: u64| ms as f64 / HOUR_MS;
         match self {
@@ -106,4 +148,36 @@ impl TotalKind {
 pub struct Total {
     pub kind: TotalKind,
     pub values: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_chart_names_the_metric_its_value_comes_from() {
+        let mut m = Metrics::default();
+        for (i, name) in Metrics::NAMES.iter().enumerate() {
+            // Distinct values, in hours for the hour charts.
+            let v = (i as u64 + 1) * 3_600_000;
+            match *name {
+                "logouts" => m.logouts = v,
+                "logouts_while_present" => m.logouts_while_present = v,
+                "warnings_shown" => m.warnings_shown = v,
+                "warnings_heeded" => m.warnings_heeded = v,
+                "warnings_missed" => m.warnings_missed = v,
+                "lost_submits" => m.lost_submits = v,
+                "lost_inputs" => m.lost_inputs = v,
+                "lost_typing_ms" => m.lost_typing_ms = v,
+                "unattended_ms" => m.unattended_ms = v,
+                "peak_live_sessions" => m.peak_live_sessions = v,
+                _ => {}
+            }
+        }
+        for kind in TotalKind::ALL {
+            let raw = m.get(kind.metric()).expect("a metric") as f64;
+            let expected = if kind.is_hours() { raw / HOUR_MS } else { raw };
+            assert_eq!(kind.value(&m), expected, "{kind:?}");
+        }
+    }
 }

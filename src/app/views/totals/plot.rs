@@ -3,16 +3,21 @@
 //! of warnings.
 
 use egui::{Align2, RichText, Ui};
-use egui_plot::{Bar, BarChart, GridMark, Plot, PlotPoint, Text};
+use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoint, PlotPoints, Text};
 
 use super::Total;
+use crate::analysis::intervals::Interval;
+use crate::analysis::replicates::Replicated;
 use crate::app::views::PlotData;
 use crate::app::views::format::amount;
 use crate::app::views::plot_kit::{count_grid, policy_color};
+use crate::report::replicates::interval_cell;
 
 const COLUMNS: usize = 5;
 
-pub fn ui(ui: &mut Ui, data: &PlotData) {
+/// The charts; with replicates, each bar is the mean with its 95 % interval
+/// drawn as an error bar.
+pub fn ui(ui: &mut Ui, data: &PlotData, replicated: Option<&Replicated>) {
     let rows = data.totals.len().div_ceil(COLUMNS);
     let spacing = ui.spacing().item_spacing;
     let title_height = ui.text_style_height(&egui::TextStyle::Body) + spacing.y;
@@ -21,13 +26,14 @@ pub fn ui(ui: &mut Ui, data: &PlotData) {
     for row in data.totals.chunks(COLUMNS) {
         ui.columns(COLUMNS, |columns| {
             for (column, total) in columns.iter_mut().zip(row) {
-                chart(column, data, total, height);
+                let bars = replicated.and_then(|r| total.kind.error_bars(r));
+                chart(column, data, total, bars.as_deref(), height);
             }
         });
     }
 }
 
-fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
+fn chart(ui: &mut Ui, data: &PlotData, total: &Total, spread: Option<&[Interval]>, height: f32) {
     ui.label(RichText::new(total.kind.title()).strong())
         .on_hover_text(total.kind.help());
     let is_hours = total.kind.is_hours();
@@ -42,10 +48,29 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
             amount(v)
         }
     };
-    let top = total.values.iter().copied().fold(0.0, f64::max);
+    // With replicates the bars are the means, topped by their intervals.
+    let values: Vec<f64> = match spread {
+        Some(spread) => spread.iter().map(|iv| iv.mean).collect(),
+        None => total.values.clone(),
+    };
+    let metric = total.kind.metric();
+    let label = move |i: usize, v: f64| match spread.and_then(|s| s.get(i)) {
+        Some(iv) if iv.half_width() > 0.0 && is_hours => {
+            format!("{} ± {}", format(v), format(iv.half_width()))
+        }
+        // Counts as the tables write them: `4,848 ± 21`.
+        Some(iv) if iv.half_width() > 0.0 => interval_cell(metric, iv),
+        _ => format(v),
+    };
+    let top = spread
+        .map_or(&[][..], |s| s)
+        .iter()
+        .map(|iv| iv.high)
+        .chain(values.iter().copied())
+        .fold(0.0, f64::max);
     let names = data.policies.clone();
-    let bars: Vec<Bar> = total
-        .values
+    let whisker = ui.visuals().strong_text_color();
+    let bars: Vec<Bar> = values
         .iter()
         .enumerate()
         .map(|(i, &v)| {
@@ -99,17 +124,39 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
                 move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
             ));
             plot.bar_chart(chart);
-            for (i, &v) in total.values.iter().enumerate() {
+            for (i, iv) in spread.unwrap_or_default().iter().enumerate() {
+                plot.line(error_bar(total.kind.title(), i, iv, whisker));
+            }
+            for (i, &v) in values.iter().enumerate() {
+                // Above the error bar, when there is one.
+                let at = spread.and_then(|s| s.get(i)).map_or(v, |iv| iv.high.max(v));
                 plot.text(
                     Text::new(
                         format!("{} value {i}", total.kind.title()),
-                        PlotPoint::new(i as f64, v),
-                        RichText::new(format(v)).strong().size(13.0),
+                        PlotPoint::new(i as f64, at),
+                        RichText::new(label(i, v)).strong().size(13.0),
                     )
                     .anchor(Align2::CENTER_BOTTOM),
                 );
             }
         });
+}
+
+/// The 95 % interval of bar `i` as a vertical line with caps.
+fn error_bar(title: &str, i: usize, iv: &Interval, color: egui::Color32) -> Line<'static> {
+    let (x, cap) = (i as f64, 0.12);
+    let points = vec![
+        [x - cap, iv.low],
+        [x + cap, iv.low],
+        [x, iv.low],
+        [x, iv.high],
+        [x - cap, iv.high],
+        [x + cap, iv.high],
+    ];
+    Line::new(format!("{title} interval {i}"), PlotPoints::from(points))
+        .color(color)
+        .width(1.5)
+        .allow_hover(false)
 }
 
 /// A policy name short enough for an axis label.
