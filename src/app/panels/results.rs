@@ -14,6 +14,7 @@ use crate::app::views::{self, People};
 use crate::app::worker::Results;
 use crate::engine::Metrics;
 use crate::model::Scenario;
+use crate::report::document::TimeUnit;
 
 /// The views of the results.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,8 +107,14 @@ pub struct ViewContext<'a> {
 }
 
 /// The headline for one policy, in pieces; `true` marks what matters most
-/// (people logged out while there, work lost), drawn in bold.
-fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)> {
+/// (people logged out while there, work lost), drawn in bold. Lost typing is
+/// in `typing`, the unit of the largest policy's (as the totals chart).
+fn verdict_parts(
+    name: &str,
+    m: &Metrics,
+    people: &People,
+    typing: TimeUnit,
+) -> Vec<(String, bool)> {
     let n = |v: u64, one: &str, many: &str| {
         format!("{} {}", thousands(v), if v == 1 { one } else { many })
     };
@@ -131,7 +138,7 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
                 n(m.lost_submits, "submit", "submits"),
                 n(m.lost_inputs, "edit", "edits"),
                 users(people.lost_work),
-                rough(m.lost_typing_ms)
+                typing.amount(m.lost_typing_ms)
             ),
             true,
         ),
@@ -150,16 +157,22 @@ fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)
 /// The headline for one policy as plain text (what screen readers read).
 #[cfg(test)]
 fn verdict(name: &str, m: &Metrics, people: &People) -> String {
-    verdict_parts(name, m, people)
+    verdict_parts(name, m, people, TimeUnit::for_ms(m.lost_typing_ms))
         .into_iter()
         .map(|(s, _)| s)
         .collect()
 }
 
-fn verdict_job(ui: &Ui, name: &str, m: &Metrics, people: &People) -> egui::text::LayoutJob {
+fn verdict_job(
+    ui: &Ui,
+    name: &str,
+    m: &Metrics,
+    people: &People,
+    typing: TimeUnit,
+) -> egui::text::LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
-    for (text, strong) in verdict_parts(name, m, people) {
+    for (text, strong) in verdict_parts(name, m, people, typing) {
         let color = if strong {
             ui.visuals().strong_text_color()
         } else {
@@ -210,12 +223,22 @@ fn headline(ui: &mut Ui, results: &Results) {
         ))
         .heading(),
     );
+    let most_typing = results
+        .run
+        .policies
+        .iter()
+        .map(|p| p.metrics.lost_typing_ms)
+        .max()
+        .unwrap_or(0);
+    let typing = TimeUnit::for_ms(most_typing);
     for (i, p) in results.run.policies.iter().enumerate() {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
             let people = results.plots.people.get(i).copied().unwrap_or_default();
-            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people)).wrap());
+            ui.add(
+                egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people, typing)).wrap(),
+            );
         });
     }
     ui.add_space(4.0);
@@ -280,5 +303,23 @@ mod tests {
             verdict("alert", &m, &people),
             "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
         );
+    }
+
+    #[test]
+    fn lost_typing_is_said_in_one_unit_for_every_policy() {
+        const H: u64 = 3_600_000;
+        let m = Metrics {
+            lost_typing_ms: 12 * H,
+            ..Metrics::default()
+        };
+        let text = |unit| -> String {
+            verdict_parts("p", &m, &People::default(), unit)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
+        };
+        // Beside a policy with 72 hours lost (days, as its chart says): 12h is half a day.
+        assert!(text(TimeUnit::Days).contains("0.5 days of typing"), "{}", text(TimeUnit::Days));
+        assert!(text(TimeUnit::Hours).contains("12h of typing"), "{}", text(TimeUnit::Hours));
     }
 }

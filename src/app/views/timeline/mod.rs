@@ -262,7 +262,7 @@ pub fn timeline(scenario: &Scenario, user: usize, events: &[Event]) -> Timeline 
     for lane in &lanes {
         rows.push((lane.y, lane.policy.clone()));
         for row in &lane.tab_rows {
-            rows.push((row.y, format!("· {}", tab_name(row.tab))));
+            rows.push((row.y, format!("{}'s page", tab_name(row.tab))));
         }
     }
     let sleeps = sleeps(&kept, cfg.horizon)
@@ -513,8 +513,8 @@ mod tests {
                 (0.0, "tab 1: actions"),
                 (-1.0, "tab 2: actions"),
                 (-2.0, "alert"),
-                (-3.0, "· tab 1"),
-                (-4.0, "· tab 2"),
+                (-3.0, "tab 1's page"),
+                (-4.0, "tab 2's page"),
             ]
         );
         // The views are on their tabs' rows: tab 0's at 0, tab 1's at 1.

@@ -174,6 +174,10 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
             ))
             .color(policy_color(i)),
         );
+        if !lane.other_tab.is_empty() {
+            ui.label(RichText::new(other_tab_line(lane)).color(other_tab_color()))
+                .on_hover_text(&lane.other_tab[0].detail);
+        }
     }
     if timeline.tabs > 1 || !timeline.sleeps.is_empty() {
         ui.label(tabs_and_sleep(timeline));
@@ -202,6 +206,21 @@ fn tabs_and_sleep(t: &Timeline) -> String {
         ));
     }
     parts.join(" · ")
+}
+
+/// "alert: logged out by tab 1's timer at day 1 00:30" (the first three).
+fn other_tab_line(lane: &super::Lane) -> String {
+    const SHOWN: usize = 3;
+    let mut times: Vec<String> = lane
+        .other_tab
+        .iter()
+        .take(SHOWN)
+        .map(|o| format!("{} at {}", o.label, clock(o.at[0], true)))
+        .collect();
+    if lane.other_tab.len() > SHOWN {
+        times.push(format!("{} more", lane.other_tab.len() - SHOWN));
+    }
+    format!("{}: {}", lane.policy, times.join("; "))
 }
 
 const SLEEP_NAME: &str = "device asleep";

@@ -9,6 +9,7 @@ use super::Total;
 use crate::app::views::PlotData;
 use crate::app::views::format::amount;
 use crate::app::views::plot_kit::{count_grid, policy_color};
+use crate::report::document::TimeUnit;
 
 const COLUMNS: usize = 5;
 
@@ -28,18 +29,21 @@ pub fn ui(ui: &mut Ui, data: &PlotData) {
 }
 
 fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
-    ui.label(RichText::new(total.kind.title()).strong())
+    let title = total.title();
+    ui.label(RichText::new(&title).strong())
         .on_hover_text(total.kind.help());
-    let is_hours = total.kind.is_hours();
+    let unit = total.unit;
+    let is_hours = unit.is_some();
     let format = move |v: f64| {
-        if is_hours {
-            if v >= 100.0 {
-                format!("{v:.0} h")
-            } else {
-                format!("{v:.1} h")
-            }
+        let suffix = match unit {
+            Some(TimeUnit::Days) => " days",
+            Some(TimeUnit::Hours) => " h",
+            None => return amount(v),
+        };
+        if v >= 100.0 {
+            format!("{v:.0}{suffix}")
         } else {
-            amount(v)
+            format!("{v:.1}{suffix}")
         }
     };
     let top = total.values.iter().copied().fold(0.0, f64::max);
@@ -95,7 +99,7 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
             }
         })
         .show(ui, |plot| {
-            let chart = BarChart::new(total.kind.title(), bars).element_formatter(Box::new(
+            let chart = BarChart::new(title.as_str(), bars).element_formatter(Box::new(
                 move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
             ));
             plot.bar_chart(chart);
