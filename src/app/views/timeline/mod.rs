@@ -141,6 +141,8 @@ pub struct OtherTabMark {
     pub at: [f64; 2],
     /// "logged out by tab 1's timer" (tabs from 1).
     pub label: String,
+    /// "by tab 1's timer": beside the mark, where several may stand close.
+    pub short: String,
     /// The longer story, for the hover.
     pub detail: String,
 }
@@ -388,6 +390,7 @@ fn lane(
             OtherTabMark {
                 at: [hours(l.t), y + Mark::Logout.offset()],
                 label: format!("logged out by {by}'s timer"),
+                short: format!("by {by}'s timer"),
                 detail: format!(
                     "Logged out by {by}'s timer, {presence} in {}: {by} was left alone, its own timer ran out and redirected to the login page, which ended the session every tab shares.",
                     tab_name(l.user_tab)

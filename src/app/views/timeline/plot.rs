@@ -228,7 +228,7 @@ const PAGE_NAME: &str = "page open in the tab";
 const OTHER_TAB_NAME: &str = "logged out by another tab's timer";
 
 fn sleep_fill() -> Color32 {
-    Color32::from_rgba_unmultiplied(0x79, 0x70, 0x6e, 48)
+    Color32::from_rgba_unmultiplied(0x79, 0x70, 0x6e, 64)
 }
 
 fn other_tab_color() -> Color32 {
@@ -486,6 +486,10 @@ fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
                             .filled(true),
                     );
                 }
+                // Labels closer than about 12% of the view would overlap:
+                // those keep their mark (and its hover) without words.
+                let gap = plot.plot_bounds().width() * 0.12;
+                let mut labelled_at = f64::NEG_INFINITY;
                 for mark in &lane.other_tab {
                     plot.points(
                         Points::new(OTHER_TAB_NAME, vec![mark.at])
@@ -493,15 +497,20 @@ fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
                             .color(other_tab_color())
                             .radius(8.0),
                     );
+                    if mark.at[0] - labelled_at < gap {
+                        continue;
+                    }
+                    labelled_at = mark.at[0];
                     plot.text(
                         Text::new(
                             OTHER_TAB_NAME,
-                            egui_plot::PlotPoint::new(mark.at[0], mark.at[1] - 0.25),
-                            RichText::new(format!(" {}", mark.label))
+                            // Above the session bar, where the row is free.
+                            egui_plot::PlotPoint::new(mark.at[0], lane.y + 0.12),
+                            RichText::new(format!(" {}", mark.short))
                                 .color(other_tab_color())
                                 .strong(),
                         )
-                        .anchor(egui::Align2::LEFT_TOP),
+                        .anchor(egui::Align2::LEFT_BOTTOM),
                     );
                 }
             }
