@@ -1060,5 +1060,8 @@ fn a_large_trace_loads_behind_a_progress_bar_and_the_window_keeps_drawing() {
     // The reading is on the worker's thread: a frame never waits for it.
     assert!(slowest < Duration::from_secs(1), "a frame took {slowest:?}");
     settle(&mut harness);
-    assert!(has_label(&harness, "1,000 users · 2,000,000 events · day 1 00:00 to day 2 09:19 (1d9h19m)"));
+    assert!(has_label(
+        &harness,
+        "1,000 users · 2,000,000 events · day 1 00:00 to day 2 09:19 (1d9h19m)"
+    ));
 }

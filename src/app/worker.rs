@@ -520,6 +520,10 @@ mod tests {
         assert_eq!(done.result.expect("runs").population.users, 1);
         // The first read stopped at the block after the cancel: far from its end.
         let read = first.load.read_bytes.load(Ordering::Relaxed);
-        assert!(read < text.len() as u64 / 2, "read {read} of {}", text.len());
+        assert!(
+            read < text.len() as u64 / 2,
+            "read {read} of {}",
+            text.len()
+        );
     }
 }

@@ -157,7 +157,12 @@ fn last_tab_acted_in(events: &[Event], t: u64) -> Option<usize> {
     events[..upto]
         .iter()
         .rev()
-        .find(|e| !matches!(e.kind(), EventKind::Close | EventKind::Sleep | EventKind::Wake))
+        .find(|e| {
+            !matches!(
+                e.kind(),
+                EventKind::Close | EventKind::Sleep | EventKind::Wake
+            )
+        })
         .map(|e| usize::from(e.tab()))
 }
 
@@ -275,10 +280,16 @@ mod tests {
     fn sleeps_run_from_sleep_to_wake_or_the_horizon() {
         use EventKind::*;
         // SPEC example E's lid: sleep 10, wake 50; then a second nap never woken.
-        let events: Vec<Event> = [(0, View), (10, Sleep), (50, Wake), (52, Submit), (70, Sleep)]
-            .iter()
-            .map(|&(m, k)| Event::new(m * MIN, k))
-            .collect();
+        let events: Vec<Event> = [
+            (0, View),
+            (10, Sleep),
+            (50, Wake),
+            (52, Submit),
+            (70, Sleep),
+        ]
+        .iter()
+        .map(|&(m, k)| Event::new(m * MIN, k))
+        .collect();
         assert_eq!(
             sleeps(&events, 100 * MIN),
             [(10 * MIN, 50 * MIN), (70 * MIN, 100 * MIN)]

@@ -9,8 +9,8 @@
 //! the one-record-at-a-time reader it must always agree with.
 
 mod fast;
-mod simple;
 mod progress;
+mod simple;
 mod stats;
 
 pub use progress::LoadProgress;
@@ -237,10 +237,7 @@ impl Trace {
 
     /// [`Trace::load`], counting the file's bytes read into `progress` (for a
     /// progress bar on another thread); `None` once `progress` is cancelled.
-    pub fn load_with(
-        path: &Path,
-        progress: &LoadProgress,
-    ) -> Option<Result<Trace, Diagnostics>> {
+    pub fn load_with(path: &Path, progress: &LoadProgress) -> Option<Result<Trace, Diagnostics>> {
         let loaded = fast::load_with(path, fast::Tuning::DEFAULT, Some(progress));
         (!progress.cancelled()).then_some(loaded)
     }

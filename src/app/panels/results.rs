@@ -236,9 +236,7 @@ fn headline(ui: &mut Ui, results: &Results) {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
             let people = results.plots.people.get(i).copied().unwrap_or_default();
-            ui.add(
-                egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people, typing)).wrap(),
-            );
+            ui.add(egui::Label::new(verdict_job(ui, &p.name, &p.metrics, &people, typing)).wrap());
         });
     }
     ui.add_space(4.0);
@@ -319,7 +317,15 @@ mod tests {
                 .collect()
         };
         // Beside a policy with 72 hours lost (days, as its chart says): 12h is half a day.
-        assert!(text(TimeUnit::Days).contains("0.5 days of typing"), "{}", text(TimeUnit::Days));
-        assert!(text(TimeUnit::Hours).contains("12h of typing"), "{}", text(TimeUnit::Hours));
+        assert!(
+            text(TimeUnit::Days).contains("0.5 days of typing"),
+            "{}",
+            text(TimeUnit::Days)
+        );
+        assert!(
+            text(TimeUnit::Hours).contains("12h of typing"),
+            "{}",
+            text(TimeUnit::Hours)
+        );
     }
 }

@@ -124,7 +124,12 @@ mod tests {
             // Two tabs, a 20-minute nap.
             (
                 "cy".to_string(),
-                vec![ev(0, View, 0), ev(3, View, 1), ev(30, Sleep, 0), ev(50, Wake, 0)],
+                vec![
+                    ev(0, View, 0),
+                    ev(3, View, 1),
+                    ev(30, Sleep, 0),
+                    ev(50, Wake, 0),
+                ],
             ),
             ("dee".to_string(), vec![ev(0, View, 0)]),
         ]);
@@ -144,6 +149,9 @@ mod tests {
     #[test]
     fn an_empty_trace_has_no_means_to_divide() {
         let s = Trace::from_users(Vec::<(String, Vec<Event>)>::new()).tabs_and_sleep(MIN);
-        assert_eq!((s.mean_tabs(), s.sleeper_share(), s.mean_sleep_ms()), (0.0, 0.0, 0));
+        assert_eq!(
+            (s.mean_tabs(), s.sleeper_share(), s.mean_sleep_ms()),
+            (0.0, 0.0, 0)
+        );
     }
 }

@@ -521,21 +521,32 @@ mod tests {
             ]
         );
         // The views are on their tabs' rows: tab 0's at 0, tab 1's at 1.
-        let views = &t.events.iter().find(|(k, _)| *k == EventKind::View).expect("views").1;
+        let views = &t
+            .events
+            .iter()
+            .find(|(k, _)| *k == EventKind::View)
+            .expect("views")
+            .1;
         assert_eq!(views, &[[0.0, 0.0], [h(1.0), -1.0]]);
         let lane = &t.lanes[0];
         assert_eq!(lane.y, -2.0);
         // Tab 0's page lives until its redirect at 30; tab 1's until the
         // failed submit at 31 reloads it, then until its redirect at 61.
         assert_eq!(lane.tab_rows[0].pages, [(0.0, h(30.0))]);
-        assert_eq!(lane.tab_rows[1].pages, [(h(1.0), h(31.0)), (h(31.0), h(61.0))]);
+        assert_eq!(
+            lane.tab_rows[1].pages,
+            [(h(1.0), h(31.0)), (h(31.0), h(61.0))]
+        );
         // Warnings on their tab's row (shown 0.25 above it): tab 0 at 25,
         // tab 1's reopened page at 56.
         assert_eq!(
             points_of(lane, Mark::WarningShown),
             [[h(25.0), -2.75], [h(56.0), -3.75]]
         );
-        assert_eq!(points_of(lane, Mark::Redirect), [[h(30.0), -3.0], [h(61.0), -4.0]]);
+        assert_eq!(
+            points_of(lane, Mark::Redirect),
+            [[h(30.0), -3.0], [h(61.0), -4.0]]
+        );
         // The logout at 30 is tab 0's timer while the user typed in tab 1
         // (the one at 61 is tab 1's own): marked on the policy's row.
         assert_eq!(lane.other_tab.len(), 1);
@@ -568,15 +579,25 @@ mod tests {
         )
         .expect("valid");
         use EventKind::*;
-        let events: Vec<Event> = [(0, View), (5, Input), (10, Sleep), (50, Wake), (51, Input), (52, Submit)]
-            .iter()
-            .map(|&(m, k)| Event::new(m * MIN, k))
-            .collect();
+        let events: Vec<Event> = [
+            (0, View),
+            (5, Input),
+            (10, Sleep),
+            (50, Wake),
+            (51, Input),
+            (52, Submit),
+        ]
+        .iter()
+        .map(|&(m, k)| Event::new(m * MIN, k))
+        .collect();
         let t = timeline(&scenario, 0, &events);
         let h = |m: f64| m / 60.0;
         assert_eq!(t.sleeps, [(h(10.0), h(50.0))]);
         assert_eq!(t.tabs, 1);
-        assert_eq!(t.rows, [(0.0, "user's events".to_string()), (-1.0, "alert".into())]);
+        assert_eq!(
+            t.rows,
+            [(0.0, "user's events".to_string()), (-1.0, "alert".into())]
+        );
         let lane = &t.lanes[0];
         assert!(lane.tab_rows.is_empty());
         // SPEC: the submit at 52 is lost with both edits; the new page warns

@@ -169,7 +169,10 @@ mod unit_tests {
         // Under 48h: hours.
         let m = [typing(30 * H), typing(6 * H)];
         let t = Total::of(TotalKind::LostTypingHours, m.iter());
-        assert_eq!((t.unit, t.values.as_slice()), (Some(TimeUnit::Hours), &[30.0, 6.0][..]));
+        assert_eq!(
+            (t.unit, t.values.as_slice()),
+            (Some(TimeUnit::Hours), &[30.0, 6.0][..])
+        );
         assert_eq!(t.title(), "Lost typing (hours)");
         // Counts keep no unit.
         let t = Total::of(TotalKind::LostInputs, m.iter());

@@ -99,9 +99,10 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, height: f32) {
             }
         })
         .show(ui, |plot| {
-            let chart = BarChart::new(title.as_str(), bars).element_formatter(Box::new(
-                move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
-            ));
+            let chart =
+                BarChart::new(title.as_str(), bars).element_formatter(Box::new(move |bar, _| {
+                    format!("{}\n{}", bar.name, format(bar.value))
+                }));
             plot.bar_chart(chart);
             for (i, &v) in total.values.iter().enumerate() {
                 plot.text(
