@@ -1119,3 +1119,118 @@ fn replicates_put_a_spread_on_each_summary_line_and_a_difference_under_it() {
     assert!(sentence.starts_with("keepalive: "), "{sentence}");
     assert!(has_label(&harness, &sentence), "{sentence}");
 }
+
+/// SPEC example D (tab 1's timer logs out the user typing in tab 2) with
+/// the laptop closed from minute 90 to 130, under the per-tab alert and
+/// the same alert with one deadline for both tabs.
+fn example_d() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/example-d.ron"
+    ))
+}
+
+fn open_timeline_of_example_d(render: bool) -> Harness<'static, LapseApp> {
+    let mut harness = open(Start::File(example_d()), egui::Theme::Dark, render);
+    harness.get_by_label("User timeline").click();
+    settle(&mut harness);
+    harness
+}
+
+#[test]
+fn the_timeline_has_a_row_per_tab_shades_sleep_and_marks_the_other_tabs_logout() {
+    let harness = open_timeline_of_example_d(false);
+    // SPEC example D: logouts 2, 1 while present, the submit and 2 edits
+    // (27 and 29: 2m of typing) lost, warnings 2 shown and missed; synced:
+    // 1 logout (the session expired at 61), nothing lost, 1 warning missed.
+    assert!(has_label(
+        &harness,
+        "per-tab alert: 2 logouts (1 while present) · 1 lost submit · 2 lost edits (2m of typing) · warnings 2 shown, 2 missed"
+    ));
+    assert!(has_label(
+        &harness,
+        "synced alert: 1 logout (0 while present) · 0 lost submits · 0 lost edits (0s of typing) · warnings 1 shown, 1 missed"
+    ));
+    // Two tabs get rows of their own; the lid closed 90 to 130 is shaded.
+    assert!(has_label(
+        &harness,
+        "2 tabs: each has a row of actions, and a row under each policy with its pages, warnings, redirects and pings · device asleep 1 time (40m in all, shaded)"
+    ));
+    // The logout at 30 is the trace's tab 0 ("tab 1") redirecting while the
+    // user typed in tab 2; nothing of the kind with the shared deadline.
+    assert!(has_label(
+        &harness,
+        "per-tab alert: logged out by tab 1's timer at day 1 00:30"
+    ));
+    assert!(
+        harness
+            .query_by_label_contains("synced alert: logged out by")
+            .is_none()
+    );
+    // The population details count tabs and sleep from the trace.
+    assert!(has_label(
+        &harness,
+        "Tabs per user: 2.0 on average, at most 2; 100% of users use more than one · 100% of users' devices sleep: 40m in all, 40m each on average"
+    ));
+}
+
+#[test]
+fn snapshot_timeline_with_tabs_and_sleep() {
+    let mut harness = open_timeline_of_example_d(true);
+    // The whole trace: the tabs' pages, the logout at 30 and the nap at 90.
+    harness.get_by_label("Whole trace").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("timeline_tabs_dark");
+}
+
+#[test]
+fn a_large_trace_loads_behind_a_progress_bar_and_the_window_keeps_drawing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 2 million lines, 46 MB: long enough to read that the bar shows.
+    let mut text = String::from("user,time_ms,kind\n");
+    for i in 0..2_000_000u64 {
+        text += &format!("user{},{},input\n", i % 1000, 60_000 * (i / 1000));
+    }
+    std::fs::write(dir.path().join("big.csv"), &text).expect("write the trace");
+    let scenario = std::fs::read_to_string(example_b())
+        .expect("example B")
+        .replace("example-b.csv", "big.csv");
+    let file = dir.path().join("big.ron");
+    std::fs::write(&file, scenario).expect("write the scenario");
+    let mut harness = Harness::builder()
+        .with_size(SIZE)
+        .with_max_steps(20)
+        .build_eframe(move |cc| LapseApp::new(cc, Start::File(file)));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut shown: Vec<String> = Vec::new();
+    let mut slowest = Duration::ZERO;
+    while harness.state().is_busy() {
+        let frame = Instant::now();
+        harness.step();
+        slowest = slowest.max(frame.elapsed());
+        let bar = harness
+            .query_all_by_role(Role::ProgressIndicator)
+            .filter_map(|node| node.accesskit_node().label())
+            .find(|label| label.starts_with("Reading the trace"));
+        if let Some(label) = bar
+            && shown.last() != Some(&label)
+        {
+            shown.push(label);
+        }
+        assert!(Instant::now() < deadline, "the trace never loaded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The bar said how much of the file was read, and moved on as it was.
+    assert!(shown.len() >= 2, "the bar read {shown:?}");
+    assert!(shown[0].ends_with(" of 46 MB)"), "{}", shown[0]);
+    // The reading is on the worker's thread: a frame never waits for it.
+    assert!(slowest < Duration::from_secs(1), "a frame took {slowest:?}");
+    settle(&mut harness);
+    assert!(has_label(
+        &harness,
+        "1,000 users · 2,000,000 events · day 1 00:00 to day 2 09:19 (1d9h19m)"
+    ));
+}

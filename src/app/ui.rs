@@ -15,7 +15,7 @@ use super::modals::path_prompt::PromptAnswer;
 use super::modals::recover::{RecoverAnswer, RecoverEdits};
 use super::panels::results::ViewContext;
 use super::recovery::{Orphan, Recovery};
-use super::worker::{Stage, Worker};
+use super::worker::Worker;
 use super::{LapseApp, Start, document, panels};
 use crate::model::Scenario;
 
@@ -317,13 +317,7 @@ impl LapseApp {
             match self.sim.worker.as_ref().and_then(Worker::progress) {
                 // Short runs finish before a bar would be seen; show it only for long ones.
                 Some((progress, elapsed)) if elapsed.as_millis() >= 150 => {
-                    let text = match progress.stage() {
-                        Stage::Loading => "Loading the population…".to_string(),
-                        Stage::Simulating => {
-                            format!("Simulating… {:.0}%", 100.0 * progress.fraction())
-                        }
-                        Stage::Preparing => "Preparing the plots…".to_string(),
-                    };
+                    let text = progress.text();
                     ui.add(
                         egui::ProgressBar::new(progress.fraction())
                             .desired_width(240.0)

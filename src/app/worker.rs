@@ -15,7 +15,9 @@ use rayon::prelude::*;
 
 use crate::analysis::replicates::{Draws, Replicated, run_replicate};
 use crate::engine::{PolicyRun, Progress, ScenarioRun};
-use crate::model::{Diagnostic, Diagnostics, Population, Scenario, ScenarioFile, Trace};
+use crate::model::{
+    Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, Trace,
+};
 
 use super::views::gaps::GapHistogram;
 use super::views::{PlotData, gap_histogram, plot_data};
@@ -33,6 +35,8 @@ struct Job {
 /// Where a job is, shared with the window for the progress bar.
 #[derive(Debug, Default)]
 pub struct JobProgress {
+    /// Reading the trace file (its bytes), while the stage is loading.
+    pub load: LoadProgress,
     pub run: Progress,
     /// User replays to do: users x policies (0 until the population is loaded).
     pub total: AtomicUsize,
@@ -59,13 +63,47 @@ impl JobProgress {
         }
     }
 
-    /// Done so far, 0..=1.
+    /// Done so far, 0..=1: of the trace file while loading, of the user
+    /// replays while simulating.
     pub fn fraction(&self) -> f32 {
+        if self.stage() == Stage::Loading {
+            return self.load.fraction();
+        }
         let total = self.total.load(Ordering::Relaxed);
         if total == 0 {
             return 0.0;
         }
         (self.run.done.load(Ordering::Relaxed) as f32 / total as f32).min(1.0)
+    }
+}
+
+impl JobProgress {
+    /// What the progress bar says.
+    pub fn text(&self) -> String {
+        match self.stage() {
+            Stage::Loading => {
+                let total = self.load.total_bytes.load(Ordering::Relaxed);
+                if total == 0 {
+                    "Loading the population…".to_string()
+                } else {
+                    let mb = |b: u64| b as f64 / 1e6;
+                    let read = self.load.read_bytes.load(Ordering::Relaxed).min(total);
+                    format!(
+                        "Reading the trace… {:.0}% ({:.0} of {:.0} MB)",
+                        100.0 * self.fraction(),
+                        mb(read),
+                        mb(total)
+                    )
+                }
+            }
+            Stage::Simulating => format!("Simulating… {:.0}%", 100.0 * self.fraction()),
+            Stage::Preparing => "Preparing the plots…".to_string(),
+        }
+    }
+
+    fn cancel(&self) {
+        self.run.cancel.store(true, Ordering::Relaxed);
+        self.load.cancel.store(true, Ordering::Relaxed);
     }
 }
 
@@ -79,6 +117,8 @@ pub struct PopulationSummary {
     pub events: usize,
     /// First and last event times (ms), if there are events.
     pub span: Option<(u64, u64)>,
+    /// Tabs per user and time asleep (an unwoken sleep lasts to the horizon).
+    pub tabs_sleep: crate::model::TabsAndSleep,
 }
 
 impl PopulationSummary {
@@ -105,6 +145,7 @@ impl PopulationSummary {
             users: trace.num_users(),
             events: trace.num_events(),
             span: first.zip(trace.end_time()),
+            tabs_sleep: trace.tabs_and_sleep(file.scenario.horizon.as_ms()),
         }
     }
 }
@@ -192,7 +233,8 @@ impl Worker {
     pub fn submit(&mut self, file: ScenarioFile, reload: bool) -> u64 {
         let generation = self.latest.as_ref().map_or(1, |(g, _)| g + 1);
         if let Some((_, old)) = &self.latest {
-            old.run.cancel.store(true, Ordering::Relaxed);
+            // A trace being read stops at its next block, a run at its next users.
+            old.cancel();
         }
         let progress = Arc::new(JobProgress::default());
         let job = Job {
@@ -434,7 +476,7 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
     }
     job.progress.set_stage(Stage::Loading);
     let key = PopulationKey::of(&job.file);
-    let trace = match load_population(&job.file, &key, cache) {
+    let trace = match load_population(&job.file, &key, cache, &job.progress.load)? {
         Ok(trace) => trace,
         Err(e) => return Some(Err(e)),
     };
@@ -471,22 +513,27 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
 }
 
 /// The scenario's users: from the cache when nothing they depend on changed.
+/// `None` when a newer job cancelled the reading.
 fn load_population(
     file: &ScenarioFile,
     key: &PopulationKey,
     cache: &mut Cache,
-) -> Result<Arc<Trace>, Diagnostics> {
+    progress: &LoadProgress,
+) -> Option<Result<Arc<Trace>, Diagnostics>> {
     if let Some((k, trace)) = &cache.trace
         && k == key
     {
-        return Ok(Arc::clone(trace));
+        return Some(Ok(Arc::clone(trace)));
     }
     // Hook for access logs: once the GUI offers `lapse::import`, a trace
     // path naming a log (not a canonical CSV) is imported here.
-    let trace = Arc::new(file.load_population()?);
+    let trace = match file.load_population_with(progress)? {
+        Ok(trace) => Arc::new(trace),
+        Err(e) => return Some(Err(e)),
+    };
     cache.trace = Some((key.clone(), Arc::clone(&trace)));
     cache.loads += 1;
-    Ok(trace)
+    Some(Ok(trace))
 }
 
 #[cfg(test)]
@@ -577,6 +624,56 @@ mod tests {
         assert!(
             text.contains("no-such.csv") && text.contains("does not exist"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn the_bar_says_how_much_of_the_trace_is_read() {
+        let p = JobProgress::default();
+        assert_eq!(p.stage(), Stage::Loading);
+        assert_eq!(p.text(), "Loading the population…");
+        p.load.total_bytes.store(79_000_000, Ordering::Relaxed);
+        p.load.read_bytes.store(33_000_000, Ordering::Relaxed);
+        // 33 / 79 = 0.418.
+        assert_eq!(p.text(), "Reading the trace… 42% (33 of 79 MB)");
+        p.set_stage(Stage::Simulating);
+        p.total.store(200, Ordering::Relaxed);
+        p.run.done.store(50, Ordering::Relaxed);
+        assert_eq!(p.fraction(), 0.25);
+        assert_eq!(p.text(), "Simulating… 25%");
+    }
+
+    #[test]
+    fn a_newer_job_stops_a_trace_being_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let trace = dir.path().join("big.csv");
+        let mut text = String::from("user,time_ms,kind\n");
+        for i in 0..1_000_000u64 {
+            text += &format!("u{},{},input\n", i % 500, 1_000 * i);
+        }
+        std::fs::write(&trace, &text).expect("write");
+        let mut big = example_b();
+        big.scenario.population = Population::Trace {
+            path: trace.clone(),
+        };
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        worker.submit(big, false);
+        let first = Arc::clone(&worker.latest.as_ref().expect("sent").1);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while first.load.read_bytes.load(Ordering::Relaxed) == 0 {
+            assert!(Instant::now() < deadline, "the trace was never read");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let second = worker.submit(example_b(), false);
+        let done = wait(&mut worker);
+        assert_eq!(done.generation, second);
+        assert_eq!(done.result.expect("runs").population.users, 1);
+        // The first read stopped at the block after the cancel: far from its end.
+        let read = first.load.read_bytes.load(Ordering::Relaxed);
+        assert!(
+            read < text.len() as u64 / 2,
+            "read {read} of {}",
+            text.len()
         );
     }
 }

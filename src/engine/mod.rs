@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of the GUI or the command line; both call [`run_scenario`].
 
+pub mod detail;
 pub mod incremental;
 pub mod metrics;
 pub mod outcome;

@@ -94,6 +94,16 @@ impl Outcome {
 /// Receives a replay's outcomes. The unit sink ignores them (totals only).
 pub trait Sink {
     fn note(&mut self, t: u64, outcome: Outcome);
+
+    /// The tab engine names the tab the outcomes it notes next belong to.
+    /// Only a user's detailed replay ([`super::detail`]) listens: for the
+    /// totals and series this is a no-op the compiler removes.
+    #[inline(always)]
+    fn in_tab(&mut self, _tab: usize) {}
+
+    /// A page opened (`open`) or went away in `tab` at `t` (tab engine only).
+    #[inline(always)]
+    fn page(&mut self, _t: u64, _tab: usize, _open: bool) {}
 }
 
 impl Sink for () {

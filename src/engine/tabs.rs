@@ -152,12 +152,14 @@ impl<S: Sink> TabSim<'_, S> {
         }
         if self.p.tab_sync {
             if let (Some(timer), Some(lowest)) = (self.shared, self.lowest_open()) {
+                self.core.sink.in_tab(lowest);
                 step(self, m, lowest, timer);
             }
             return;
         }
         for tab in 0..self.tabs.len() {
             if let Some(page) = self.tabs[tab].page {
+                self.core.sink.in_tab(tab);
                 step(self, m, tab, page.timer);
             }
         }
@@ -198,6 +200,7 @@ impl<S: Sink> TabSim<'_, S> {
         // 4. The keepalive ticks.
         for tab in 0..self.tabs.len() {
             if self.tabs[tab].page.is_some_and(|page| page.ping_due == m) {
+                self.core.sink.in_tab(tab);
                 self.tick(m, tab);
             }
         }
@@ -266,6 +269,7 @@ impl<S: Sink> TabSim<'_, S> {
 
     fn event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.advance_to(t);
+        self.core.sink.in_tab(tab);
         if matches!(kind, EventKind::Input | EventKind::Activity) && self.quiet_for(tab) {
             self.quiet_event(t, kind, tab);
             return;
@@ -547,6 +551,7 @@ impl<S: Sink> TabSim<'_, S> {
             last_reset: t,
             warn: p.fresh_warn,
         };
+        self.core.sink.page(t, tab, true);
         self.tabs[tab].page = Some(Page {
             view_at: t,
             identity,
@@ -569,6 +574,7 @@ impl<S: Sink> TabSim<'_, S> {
         let Some(page) = self.tabs[tab].page.take() else {
             return;
         };
+        self.core.sink.page(t, tab, false);
         if self.p.timer && !self.p.tab_sync {
             self.clear_shown(t, Some(page.timer));
         }
@@ -622,6 +628,7 @@ impl<S: Sink> TabSim<'_, S> {
         core.remembered_login = NEVER;
         if self.p.tab_sync {
             for open in 0..self.tabs.len() {
+                self.core.sink.in_tab(open);
                 self.tear_down_edits(m, open);
                 self.close_page(m, open);
             }

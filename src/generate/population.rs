@@ -4,11 +4,21 @@
 use std::path::Path;
 
 use crate::model::locate::{Seg, locate};
-use crate::model::{Diagnostic, Diagnostics, Population, ScenarioFile, Trace};
+use crate::model::{Diagnostic, Diagnostics, LoadProgress, Population, ScenarioFile, Trace};
 
 impl ScenarioFile {
     /// Loads the users the scenario describes.
     pub fn load_population(&self) -> Result<Trace, Diagnostics> {
+        self.load_population_with(&LoadProgress::default())
+            .expect("a load nobody cancels always completes")
+    }
+
+    /// [`ScenarioFile::load_population`], a trace file's reading reported to
+    /// `progress`; `None` once `progress` is cancelled.
+    pub fn load_population_with(
+        &self,
+        progress: &LoadProgress,
+    ) -> Option<Result<Trace, Diagnostics>> {
         match &self.scenario.population {
             Population::Trace { path } => {
                 let resolved = self.base_dir().join(path);
@@ -23,19 +33,19 @@ impl ScenarioFile {
                     if resolved != *path {
                         message += &format!(" (looked for {})", resolved.display());
                     }
-                    return Err(self.population_problem(message));
+                    return Some(Err(self.population_problem(message)));
                 }
                 if let Some(own) = &self.path
                     && same_file(own, &resolved)
                 {
-                    return Err(self.population_problem(format!(
+                    return Some(Err(self.population_problem(format!(
                         "trace file {:?} is this scenario file itself; point it at a trace CSV",
                         path.display().to_string()
-                    )));
+                    ))));
                 }
-                Trace::load(&resolved)
+                Trace::load_with(&resolved, progress)
             }
-            Population::Generated(_) => crate::generate::generate_file(self),
+            Population::Generated(_) => Some(crate::generate::generate_file(self)),
         }
     }
 

@@ -20,4 +20,4 @@ pub use policy::{
 pub use population::Group;
 pub use profile::Profile;
 pub use scenario::{Fraction, Population, Scenario, ScenarioFile};
-pub use trace::{Event, EventKind, Trace};
+pub use trace::{Event, EventKind, LoadProgress, TabsAndSleep, Trace};

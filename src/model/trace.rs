@@ -9,7 +9,12 @@
 //! the one-record-at-a-time reader it must always agree with.
 
 mod fast;
+mod progress;
 mod simple;
+mod stats;
+
+pub use progress::LoadProgress;
+pub use stats::TabsAndSleep;
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -228,6 +233,13 @@ impl Trace {
     /// (`.csv.gz`; told apart by its content, not its name).
     pub fn load(path: &Path) -> Result<Trace, Diagnostics> {
         fast::load(path, fast::Tuning::DEFAULT)
+    }
+
+    /// [`Trace::load`], counting the file's bytes read into `progress` (for a
+    /// progress bar on another thread); `None` once `progress` is cancelled.
+    pub fn load_with(path: &Path, progress: &LoadProgress) -> Option<Result<Trace, Diagnostics>> {
+        let loaded = fast::load_with(path, fast::Tuning::DEFAULT, Some(progress));
+        (!progress.cancelled()).then_some(loaded)
     }
 
     /// Whether any event is in a tab other than 0.

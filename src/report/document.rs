@@ -718,14 +718,57 @@ pub fn clock(ms: u64) -> String {
 pub fn rough(ms: u64) -> String {
     const S: u64 = 1_000;
     const M: u64 = 60 * S;
-    const H: u64 = 60 * M;
     let round = |unit: u64| (ms + unit / 2) / unit * unit;
     match ms {
         0 => "0s".into(),
         1..1_000 => "under 1s".into(),
         _ if ms < 10 * M => crate::model::Dur(round(S)).to_string(),
-        _ if ms < 48 * H => crate::model::Dur(round(M)).to_string(),
-        _ => format!("{:.1} days", ms as f64 / (24 * H) as f64),
+        _ if TimeUnit::for_ms(ms) == TimeUnit::Hours => crate::model::Dur(round(M)).to_string(),
+        _ => TimeUnit::Days.amount(ms),
+    }
+}
+
+/// The unit a long duration is read in: days from 48 hours on, hours below.
+/// The one rule for [`rough`], the window's headline and its charts, so
+/// that they never say the same loss in different units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    Hours,
+    Days,
+}
+
+impl TimeUnit {
+    const HOUR_MS: u64 = 3_600_000;
+
+    pub fn for_ms(ms: u64) -> TimeUnit {
+        if ms < 48 * Self::HOUR_MS {
+            TimeUnit::Hours
+        } else {
+            TimeUnit::Days
+        }
+    }
+
+    pub fn ms(self) -> u64 {
+        match self {
+            TimeUnit::Hours => Self::HOUR_MS,
+            TimeUnit::Days => 24 * Self::HOUR_MS,
+        }
+    }
+
+    /// "hours" or "days", for a chart's title.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+        }
+    }
+
+    /// `ms` in this unit: `[rough]`'s words in hours, `2.5 days` in days.
+    pub fn amount(self, ms: u64) -> String {
+        match self {
+            TimeUnit::Hours => rough(ms),
+            TimeUnit::Days => format!("{:.1} days", ms as f64 / self.ms() as f64),
+        }
     }
 }
 

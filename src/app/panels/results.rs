@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::replicates::MetricIntervals;
 use crate::app::command::Command;
-use crate::app::views::format::{rough, thousands};
+use crate::app::views::format::thousands;
 use crate::app::views::plot_kit::policy_color;
 use crate::app::views::sweep::view::AnalysisViews;
 use crate::app::views::timeline::plot::TimelineView;
@@ -15,6 +15,7 @@ use crate::app::views::{self, People};
 use crate::app::worker::{ReplicateUpdate, Results};
 use crate::engine::Metrics;
 use crate::model::Scenario;
+use crate::report::document::TimeUnit;
 use crate::report::replicates::{interval_cell, sentences};
 
 /// The views of the results.
@@ -116,10 +117,16 @@ pub struct ViewContext<'a> {
 }
 
 /// The headline for one policy, in pieces; `true` marks what matters most
-/// (people logged out while there, work lost), drawn in bold.
+/// (people logged out while there, work lost), drawn in bold. Lost typing is
+/// in `typing`, the unit of the largest policy's (as the totals chart).
 #[cfg(test)]
-fn verdict_parts(name: &str, m: &Metrics, people: &People) -> Vec<(String, bool)> {
-    verdict_parts_with(name, m, people, None)
+fn verdict_parts(
+    name: &str,
+    m: &Metrics,
+    people: &People,
+    typing: TimeUnit,
+) -> Vec<(String, bool)> {
+    verdict_parts_with(name, m, people, typing, None)
 }
 
 /// As [`verdict_parts`]; with `spread` (replicates) each count is the mean
@@ -128,6 +135,7 @@ fn verdict_parts_with(
     name: &str,
     m: &Metrics,
     people: &People,
+    typing: TimeUnit,
     spread: Option<&MetricIntervals>,
 ) -> Vec<(String, bool)> {
     let interval = |metric: &str| {
@@ -149,9 +157,14 @@ fn verdict_parts_with(
         let (text, v) = count(metric);
         format!("{text} {}", if v == 1.0 { one } else { many })
     };
+    // In the chart's unit, so the headline and the chart agree.
+    let in_unit = |ms: f64| typing.amount(ms.max(0.0).round() as u64);
     let typing = match interval("lost_typing_ms") {
-        Some(iv) => interval_cell("lost_typing_ms", &iv),
-        None => rough(m.lost_typing_ms),
+        Some(iv) if iv.half_width() > 0.0 => {
+            format!("{} ± {}", in_unit(iv.mean), in_unit(iv.half_width()))
+        }
+        Some(iv) => in_unit(iv.mean),
+        None => typing.amount(m.lost_typing_ms),
     };
     let users = |v: usize| {
         format!(
@@ -198,7 +211,7 @@ fn verdict_parts_with(
 /// The headline for one policy as plain text (what screen readers read).
 #[cfg(test)]
 fn verdict(name: &str, m: &Metrics, people: &People) -> String {
-    verdict_parts(name, m, people)
+    verdict_parts(name, m, people, TimeUnit::for_ms(m.lost_typing_ms))
         .into_iter()
         .map(|(s, _)| s)
         .collect()
@@ -209,11 +222,12 @@ fn verdict_job(
     name: &str,
     m: &Metrics,
     people: &People,
+    typing: TimeUnit,
     spread: Option<&MetricIntervals>,
 ) -> egui::text::LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
-    for (text, strong) in verdict_parts_with(name, m, people, spread) {
+    for (text, strong) in verdict_parts_with(name, m, people, typing, spread) {
         let color = if strong {
             ui.visuals().strong_text_color()
         } else {
@@ -281,13 +295,21 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
         ))
         .heading(),
     );
+    let most_typing = results
+        .run
+        .policies
+        .iter()
+        .map(|p| p.metrics.lost_typing_ms)
+        .max()
+        .unwrap_or(0);
+    let typing = TimeUnit::for_ms(most_typing);
     for (i, p) in results.run.policies.iter().enumerate() {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
             let people = results.plots.people.get(i).copied().unwrap_or_default();
             let spread = replicated.map(|r| r.intervals(i));
-            let job = verdict_job(ui, &p.name, &p.metrics, &people, spread.as_ref());
+            let job = verdict_job(ui, &p.name, &p.metrics, &people, typing, spread.as_ref());
             ui.add(egui::Label::new(job).wrap());
         });
     }
@@ -342,6 +364,32 @@ mod tests {
         assert_eq!(
             verdict("alert", &m, &people),
             "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+        );
+    }
+
+    #[test]
+    fn lost_typing_is_said_in_one_unit_for_every_policy() {
+        const H: u64 = 3_600_000;
+        let m = Metrics {
+            lost_typing_ms: 12 * H,
+            ..Metrics::default()
+        };
+        let text = |unit| -> String {
+            verdict_parts("p", &m, &People::default(), unit)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
+        };
+        // Beside a policy with 72 hours lost (days, as its chart says): 12h is half a day.
+        assert!(
+            text(TimeUnit::Days).contains("0.5 days of typing"),
+            "{}",
+            text(TimeUnit::Days)
+        );
+        assert!(
+            text(TimeUnit::Hours).contains("12h of typing"),
+            "{}",
+            text(TimeUnit::Hours)
         );
     }
 }

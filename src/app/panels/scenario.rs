@@ -11,7 +11,7 @@ use crate::app::worker::PopulationSummary;
 use crate::model::profile::Task;
 use crate::model::scenario::MAX_REPLICATES;
 use crate::model::{Group, Profile};
-use crate::model::{Population, Scenario};
+use crate::model::{Population, Scenario, TabsAndSleep};
 
 pub fn ui(
     ui: &mut Ui,
@@ -79,6 +79,9 @@ pub fn ui(
     match population {
         Some(p) => {
             ui.label(summary(p)).on_hover_text(p.source.as_str());
+            ui.label(tabs_and_sleep(&p.tabs_sleep)).on_hover_text(
+                "Counted in the population's trace: the distinct tabs each user's events are in, and the time from each sleep to its wake (to the horizon if it never wakes). An access log shows neither.",
+            );
         }
         None => {
             ui.weak("Not loaded yet.");
@@ -281,6 +284,28 @@ pub fn summary(p: &PopulationSummary) -> String {
     format!("{users} · {} events{span}", thousands(p.events as u64))
 }
 
+/// `Tabs per user: 1.8 on average, at most 4; 62% of users use more than one · 23% of users' devices sleep: 310h in all, 2h15m each`.
+pub fn tabs_and_sleep(s: &TabsAndSleep) -> String {
+    let percent = |share: f64| format!("{:.0}%", share * 100.0);
+    let tabs = format!(
+        "Tabs per user: {:.1} on average, at most {}; {} of users use more than one",
+        s.mean_tabs(),
+        s.max_tabs,
+        percent(s.multi_tab_share())
+    );
+    let sleep = if s.sleepers == 0 {
+        "no device sleeps".to_string()
+    } else {
+        format!(
+            "{} of users' devices sleep: {} in all, {} each on average",
+            percent(s.sleeper_share()),
+            rough(s.sleep_ms),
+            rough(s.mean_sleep_ms())
+        )
+    };
+    format!("{tabs} · {sleep}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,12 +326,40 @@ mod tests {
     }
 
     #[test]
+    fn says_tabs_and_sleep_in_words() {
+        // 4 users, 7 tabs, one of 3; 2 use several; 2 sleep 70 minutes in all.
+        let s = TabsAndSleep {
+            users: 4,
+            multi_tab_users: 2,
+            tabs_total: 7,
+            max_tabs: 3,
+            sleepers: 2,
+            sleep_ms: 70 * 60_000,
+        };
+        assert_eq!(
+            tabs_and_sleep(&s),
+            "Tabs per user: 1.8 on average, at most 3; 50% of users use more than one · 50% of users' devices sleep: 1h10m in all, 35m each on average"
+        );
+        let none = TabsAndSleep {
+            users: 1,
+            tabs_total: 1,
+            max_tabs: 1,
+            ..TabsAndSleep::default()
+        };
+        assert_eq!(
+            tabs_and_sleep(&none),
+            "Tabs per user: 1.0 on average, at most 1; 0% of users use more than one · no device sleeps"
+        );
+    }
+
+    #[test]
     fn summarises_a_population() {
         let p = PopulationSummary {
             source: "b.csv".into(),
             users: 1,
             events: 6,
             span: Some((0, 2_700_000)),
+            tabs_sleep: TabsAndSleep::default(),
         };
         assert_eq!(
             summary(&p),

@@ -43,6 +43,8 @@ pub enum Glyph {
     Marker(MarkerShape),
     /// A thick bar (a session's life).
     Bar,
+    /// A shaded patch (a span of time, such as the device asleep).
+    Shade,
 }
 
 /// A legend drawn above a plot, so it never hides the data. Each entry is
@@ -87,6 +89,13 @@ pub fn legend(ui: &mut Ui, entries: &[(Glyph, Color32, String)]) {
                 Glyph::Bar => {
                     painter.rect_filled(
                         egui::Rect::from_center_size(c, vec2(18.0, 6.0)),
+                        1.0,
+                        *color,
+                    );
+                }
+                Glyph::Shade => {
+                    painter.rect_filled(
+                        egui::Rect::from_center_size(c, vec2(18.0, 12.0)),
                         1.0,
                         *color,
                     );

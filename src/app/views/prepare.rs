@@ -55,14 +55,7 @@ pub fn plot_data(scenario: &Scenario, run: &ScenarioRun, gaps: Arc<GapHistogram>
     let policies: Vec<String> = run.policies.iter().map(|p| p.name.clone()).collect();
     let totals = TotalKind::ALL
         .iter()
-        .map(|&kind| Total {
-            kind,
-            values: run
-                .policies
-                .iter()
-                .map(|p| kind.value(&p.metrics))
-                .collect(),
-        })
+        .map(|&kind| Total::of(kind, run.policies.iter().map(|p| &p.metrics)))
         .collect();
     let horizon = scenario.horizon.as_ms();
     let series: Vec<Option<&Series>> = run.policies.iter().map(|p| p.series.as_ref()).collect();

@@ -30,8 +30,8 @@ use memchr::{memchr, memchr2, memrchr};
 use rayon::prelude::*;
 
 use super::{
-    EXPECTED_HEADER, Event, EventKind, HEADER, HEADER_WITH_TAB, Trace, first_sleep_error,
-    parse_tab, parse_time,
+    EXPECTED_HEADER, Event, EventKind, HEADER, HEADER_WITH_TAB, LoadProgress, Trace,
+    first_sleep_error, parse_tab, parse_time,
 };
 use crate::model::error::{Diagnostic, Diagnostics, io_diagnostic};
 use crate::model::limits::{human_bytes, limits};
@@ -87,12 +87,57 @@ pub(crate) fn read_csv(
 /// Reads a trace file. A gzip-compressed one is decompressed on a thread of
 /// its own, a block ahead of the parser.
 pub(crate) fn load(path: &Path, tuning: Tuning) -> Result<Trace, Diagnostics> {
+    load_with(path, tuning, None)
+}
+
+/// The file as the reader reads it, counting the bytes for a progress bar
+/// and stopping at the next read once cancelled. Reads are large (a block,
+/// or 64 KiB under gzip), so this costs two atomic operations a block.
+struct Watched<'p, R> {
+    inner: R,
+    progress: Option<&'p LoadProgress>,
+}
+
+/// What a cancelled read says (the caller knows it cancelled and drops it).
+const CANCELLED: &str = "cancelled";
+
+impl<R: Read> Read for Watched<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(progress) = self.progress else {
+            return self.inner.read(buf);
+        };
+        if progress.cancelled() {
+            return Err(io::Error::other(CANCELLED));
+        }
+        let n = self.inner.read(buf)?;
+        progress
+            .read_bytes
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// [`load`], reporting the bytes read to `progress` and stopping when it is cancelled.
+pub(crate) fn load_with(
+    path: &Path,
+    tuning: Tuning,
+    progress: Option<&LoadProgress>,
+) -> Result<Trace, Diagnostics> {
     if path.is_dir() {
         return Err(Diagnostic::in_file(path, "is a directory, not a trace file").into());
     }
     let open_error = |e: io::Error| Diagnostics::from(io_diagnostic(path, "read the trace", &e));
-    let mut file = std::fs::File::open(path).map_err(open_error)?;
+    let file = std::fs::File::open(path).map_err(open_error)?;
     let size = file.metadata().ok().map(|m| m.len());
+    if let (Some(progress), Some(size)) = (progress, size) {
+        progress
+            .total_bytes
+            .store(size, std::sync::atomic::Ordering::Relaxed);
+    }
+    let mut file = Watched {
+        inner: file,
+        progress,
+    };
     let mut head = Vec::with_capacity(2);
     (&mut file)
         .take(2)

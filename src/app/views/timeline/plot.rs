@@ -1,12 +1,14 @@
-//! One user's timeline: what they did (top lane) and, in one lane per
-//! policy, each session's life, the warnings, logouts and lost work.
+//! One user's timeline: what they did (top lane, one per tab) and, in one
+//! lane per policy, each session's life, the warnings, logouts and lost
+//! work; with several tabs each tab's pages under each policy, and the
+//! device's sleeps shaded.
 
 use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{GridMark, HoverPosition, Line, MarkerShape, Plot, Points};
+use egui_plot::{GridMark, HoverPosition, Line, MarkerShape, Plot, Points, Span, Text};
 
-use super::{Mark, Timeline, lane_y};
+use super::{Mark, Timeline};
 use crate::app::views::format::{clock, rough};
 use crate::app::views::plot_kit::{Glyph, legend, policy_color, time_grid};
 use crate::app::worker::Results;
@@ -172,10 +174,65 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
             ))
             .color(policy_color(i)),
         );
+        if !lane.other_tab.is_empty() {
+            ui.label(RichText::new(other_tab_line(lane)).color(other_tab_color()))
+                .on_hover_text(&lane.other_tab[0].detail);
+        }
+    }
+    if timeline.tabs > 1 || !timeline.sleeps.is_empty() {
+        ui.label(tabs_and_sleep(timeline));
     }
     legend(ui, &legend_entries(timeline));
     let range = view.pending_range.take();
-    draw(ui, timeline, results.scenario.policies.len(), range);
+    draw(ui, timeline, range);
+}
+
+/// "3 tabs · device asleep 2 times, 1h30m in all": what the rows below add.
+fn tabs_and_sleep(t: &Timeline) -> String {
+    let mut parts = Vec::new();
+    if t.tabs > 1 {
+        parts.push(format!(
+            "{} tabs: each has a row of actions, and a row under each policy with its pages, warnings, redirects and pings",
+            t.tabs
+        ));
+    }
+    if !t.sleeps.is_empty() {
+        let asleep: f64 = t.sleeps.iter().map(|(a, b)| b - a).sum();
+        parts.push(format!(
+            "device asleep {} time{} ({} in all, shaded)",
+            t.sleeps.len(),
+            if t.sleeps.len() == 1 { "" } else { "s" },
+            rough((asleep * 3_600_000.0).round() as u64)
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// "alert: logged out by tab 1's timer at day 1 00:30" (the first three).
+fn other_tab_line(lane: &super::Lane) -> String {
+    const SHOWN: usize = 3;
+    let mut times: Vec<String> = lane
+        .other_tab
+        .iter()
+        .take(SHOWN)
+        .map(|o| format!("{} at {}", o.label, clock(o.at[0], true)))
+        .collect();
+    if lane.other_tab.len() > SHOWN {
+        times.push(format!("{} more", lane.other_tab.len() - SHOWN));
+    }
+    format!("{}: {}", lane.policy, times.join("; "))
+}
+
+const SLEEP_NAME: &str = "device asleep";
+const PAGE_NAME: &str = "page open in the tab";
+const OTHER_TAB_NAME: &str = "logged out by another tab's timer";
+
+fn sleep_fill() -> Color32 {
+    Color32::from_rgba_unmultiplied(0x79, 0x70, 0x6e, 64)
+}
+
+fn other_tab_color() -> Color32 {
+    Color32::from_rgb(0xe1, 0x57, 0x59)
 }
 
 fn plural(n: u64) -> &'static str {
@@ -219,6 +276,7 @@ fn mark_style(mark: Mark) -> (MarkerShape, Color32, f32) {
             Color32::from_rgb(0x4e, 0x79, 0xa7),
             5.0,
         ),
+        Mark::Redirect => (MarkerShape::Right, Color32::from_rgb(0xb0, 0x7a, 0xa1), 6.0),
     }
 }
 
@@ -258,6 +316,12 @@ fn legend_entries(t: &Timeline) -> Vec<(Glyph, Color32, String)> {
         Color32::from_gray(128),
         "session (policy colour)".into(),
     ));
+    if t.tabs > 1 {
+        entries.push((Glyph::Line, Color32::from_gray(128), PAGE_NAME.into()));
+    }
+    if !t.sleeps.is_empty() {
+        entries.push((Glyph::Shade, sleep_fill(), SLEEP_NAME.into()));
+    }
     let mut ends: Vec<EndReason> = t
         .lanes
         .iter()
@@ -280,11 +344,24 @@ fn legend_entries(t: &Timeline) -> Vec<(Glyph, Color32, String)> {
             entries.push((Glyph::Marker(shape), color, mark.label().into()));
         }
     }
+    if t.lanes.iter().any(|l| !l.other_tab.is_empty()) {
+        entries.push((
+            Glyph::Marker(MarkerShape::Asterisk),
+            other_tab_color(),
+            format!("{OTHER_TAB_NAME} (labelled)"),
+        ));
+    }
     entries
 }
 
-fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
-    let names: Vec<String> = t.lanes.iter().map(|l| l.policy.clone()).collect();
+fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
+    let rows = t.rows.clone();
+    let names = t.rows.clone();
+    let other_tab: Vec<([f64; 2], String)> = t
+        .lanes
+        .iter()
+        .flat_map(|l| l.other_tab.iter().map(|o| (o.at, o.detail.clone())))
+        .collect();
     let losses: Vec<(f64, f64, u32, u64)> = t
         .lanes
         .iter()
@@ -294,7 +371,7 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
                 .map(|&(x, n, ms)| (x, l.y + Mark::LostEdits.offset(), n, ms))
         })
         .collect();
-    let bottom = lane_y(policies.saturating_sub(1));
+    let bottom = t.rows.last().map_or(-1.0, |(y, _)| *y);
     Plot::new(("timeline", t.user))
         .default_x_bounds(t.x_range.0, t.x_range.1)
         .default_y_bounds(bottom - 0.6, 0.6)
@@ -304,22 +381,19 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
         .x_grid_spacer(time_grid)
         .x_axis_formatter(|mark, _| clock(mark.value, true))
         .y_grid_spacer(move |_| {
-            (0..=policies)
-                .map(|i| GridMark {
-                    value: -(i as f64),
+            rows.iter()
+                .map(|(y, _)| GridMark {
+                    value: *y,
                     step_size: 1.0,
                 })
                 .collect()
         })
         .y_axis_formatter(move |mark, _| {
-            let lane = -mark.value.round();
-            if (mark.value + lane).abs() > 1e-6 || lane < 0.0 {
-                String::new()
-            } else if lane == 0.0 {
-                "user's events".into()
-            } else {
-                names.get(lane as usize - 1).cloned().unwrap_or_default()
-            }
+            names
+                .iter()
+                .find(|(y, _)| (mark.value - y).abs() < 1e-6)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_default()
         })
         .y_axis_min_width(90.0)
         .label_formatter(move |pos| match pos {
@@ -331,6 +405,12 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
                 let loss = losses
                     .iter()
                     .find(|(x, y, _, _)| *x == position.x && *y == position.y);
+                let by_other_tab = other_tab
+                    .iter()
+                    .find(|(at, _)| at[0] == position.x && at[1] == position.y);
+                if let Some((_, detail)) = by_other_tab {
+                    return Some(format!("{detail}\n{}", clock(position.x, true)));
+                }
                 Some(match loss {
                     Some((_, _, n, ms)) => {
                         format!(
@@ -347,6 +427,13 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
         .show(ui, |plot| {
             if let Some((lo, hi)) = range {
                 plot.set_plot_bounds_x(lo..=hi);
+            }
+            for &(lo, hi) in &t.sleeps {
+                plot.span(
+                    Span::new(SLEEP_NAME, lo..=hi)
+                        .fill(sleep_fill())
+                        .border_width(0.0),
+                );
             }
             for (kind, points) in &t.events {
                 let (shape, color) = event_style(*kind);
@@ -379,6 +466,16 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
                         );
                     }
                 }
+                for row in &lane.tab_rows {
+                    for &(start, end) in &row.pages {
+                        plot.line(
+                            Line::new(PAGE_NAME, vec![[start, row.y], [end, row.y]])
+                                .color(policy_color(i).gamma_multiply(0.55))
+                                .width(3.5)
+                                .allow_band(false),
+                        );
+                    }
+                }
                 for (mark, points) in &lane.marks {
                     let (shape, color, radius) = mark_style(*mark);
                     plot.points(
@@ -387,6 +484,33 @@ fn draw(ui: &mut Ui, t: &Timeline, policies: usize, range: Option<(f64, f64)>) {
                             .color(color)
                             .radius(radius)
                             .filled(true),
+                    );
+                }
+                // Labels closer than about 12% of the view would overlap:
+                // those keep their mark (and its hover) without words.
+                let gap = plot.plot_bounds().width() * 0.12;
+                let mut labelled_at = f64::NEG_INFINITY;
+                for mark in &lane.other_tab {
+                    plot.points(
+                        Points::new(OTHER_TAB_NAME, vec![mark.at])
+                            .shape(MarkerShape::Asterisk)
+                            .color(other_tab_color())
+                            .radius(8.0),
+                    );
+                    if mark.at[0] - labelled_at < gap {
+                        continue;
+                    }
+                    labelled_at = mark.at[0];
+                    plot.text(
+                        Text::new(
+                            OTHER_TAB_NAME,
+                            // Above the session bar, where the row is free.
+                            egui_plot::PlotPoint::new(mark.at[0], lane.y + 0.12),
+                            RichText::new(format!(" {}", mark.short))
+                                .color(other_tab_color())
+                                .strong(),
+                        )
+                        .anchor(egui::Align2::LEFT_BOTTOM),
                     );
                 }
             }

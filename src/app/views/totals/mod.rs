@@ -6,6 +6,7 @@ pub mod plot;
 use crate::analysis::intervals::Interval;
 use crate::analysis::replicates::Replicated;
 use crate::engine::Metrics;
+use crate::report::document::TimeUnit;
 
 use super::HOUR_MS;
 
@@ -103,12 +104,17 @@ impl TotalKind {
     }
 
     /// Each policy's mean and 95 % interval over the replicates, in the
-    /// chart's unit (hours for the hour charts); `None` with one replicate.
-    pub fn error_bars(self, replicated: &Replicated) -> Option<Vec<Interval>> {
+    /// chart's `unit` (hours or days for the duration charts; counts when
+    /// `None`); `None` with one replicate.
+    pub fn error_bars(
+        self,
+        replicated: &Replicated,
+        unit: Option<TimeUnit>,
+    ) -> Option<Vec<Interval>> {
         if !replicated.has_intervals() {
             return None;
         }
-        let scale = if self.is_hours() { 1.0 / HOUR_MS } else { 1.0 };
+        let scale = unit.map_or(1.0, |u| 1.0 / u.ms() as f64);
         let bars = (0..replicated.run.policies.len())
             .map(|p| {
                 let all = replicated.intervals(p);
@@ -147,7 +153,78 @@ impl TotalKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Total {
     pub kind: TotalKind,
+    /// In `unit` for durations; counts otherwise.
     pub values: Vec<f64>,
+    /// Durations' unit: the one [`TimeUnit::for_ms`] picks for the largest
+    /// value, as the headline does.
+    pub unit: Option<TimeUnit>,
+}
+
+impl Total {
+    /// One metric over every policy's metrics.
+    pub fn of<'m>(kind: TotalKind, metrics: impl Iterator<Item = &'m Metrics> + Clone) -> Total {
+        let hours: Vec<f64> = metrics.map(|m| kind.value(m)).collect();
+        if !kind.is_hours() {
+            return Total {
+                kind,
+                values: hours,
+                unit: None,
+            };
+        }
+        let top_ms = hours.iter().copied().fold(0.0, f64::max) * HOUR_MS;
+        let unit = TimeUnit::for_ms(top_ms.round() as u64);
+        let per_hour = HOUR_MS / unit.ms() as f64;
+        Total {
+            kind,
+            values: hours.iter().map(|h| h * per_hour).collect(),
+            unit: Some(unit),
+        }
+    }
+
+    /// The chart's title, its unit included: `Lost typing (days)`.
+    pub fn title(&self) -> String {
+        match self.unit {
+            Some(unit) => self
+                .kind
+                .title()
+                .replace("(hours)", &format!("({})", unit.name())),
+            None => self.kind.title().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    fn typing(ms: u64) -> Metrics {
+        Metrics {
+            lost_typing_ms: ms,
+            ..Metrics::default()
+        }
+    }
+
+    #[test]
+    fn durations_are_charted_in_the_headline_s_unit() {
+        const H: u64 = 3_600_000;
+        // 72h and 12h: the largest is 48h or more, so both in days.
+        let m = [typing(72 * H), typing(12 * H)];
+        let t = Total::of(TotalKind::LostTypingHours, m.iter());
+        assert_eq!(t.unit, Some(TimeUnit::Days));
+        assert_eq!(t.values, [3.0, 0.5]);
+        assert_eq!(t.title(), "Lost typing (days)");
+        // Under 48h: hours.
+        let m = [typing(30 * H), typing(6 * H)];
+        let t = Total::of(TotalKind::LostTypingHours, m.iter());
+        assert_eq!(
+            (t.unit, t.values.as_slice()),
+            (Some(TimeUnit::Hours), &[30.0, 6.0][..])
+        );
+        assert_eq!(t.title(), "Lost typing (hours)");
+        // Counts keep no unit.
+        let t = Total::of(TotalKind::LostInputs, m.iter());
+        assert_eq!((t.unit, t.title().as_str()), (None, "Lost edits"));
+    }
 }
 
 #[cfg(test)]

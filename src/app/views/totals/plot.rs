@@ -11,6 +11,7 @@ use crate::analysis::replicates::Replicated;
 use crate::app::views::PlotData;
 use crate::app::views::format::amount;
 use crate::app::views::plot_kit::{count_grid, policy_color};
+use crate::report::document::TimeUnit;
 use crate::report::replicates::interval_cell;
 
 const COLUMNS: usize = 5;
@@ -26,7 +27,7 @@ pub fn ui(ui: &mut Ui, data: &PlotData, replicated: Option<&Replicated>) {
     for row in data.totals.chunks(COLUMNS) {
         ui.columns(COLUMNS, |columns| {
             for (column, total) in columns.iter_mut().zip(row) {
-                let bars = replicated.and_then(|r| total.kind.error_bars(r));
+                let bars = replicated.and_then(|r| total.kind.error_bars(r, total.unit));
                 chart(column, data, total, bars.as_deref(), height);
             }
         });
@@ -34,18 +35,21 @@ pub fn ui(ui: &mut Ui, data: &PlotData, replicated: Option<&Replicated>) {
 }
 
 fn chart(ui: &mut Ui, data: &PlotData, total: &Total, spread: Option<&[Interval]>, height: f32) {
-    ui.label(RichText::new(total.kind.title()).strong())
+    let title = total.title();
+    ui.label(RichText::new(&title).strong())
         .on_hover_text(total.kind.help());
-    let is_hours = total.kind.is_hours();
+    let unit = total.unit;
+    let is_hours = unit.is_some();
     let format = move |v: f64| {
-        if is_hours {
-            if v >= 100.0 {
-                format!("{v:.0} h")
-            } else {
-                format!("{v:.1} h")
-            }
+        let suffix = match unit {
+            Some(TimeUnit::Days) => " days",
+            Some(TimeUnit::Hours) => " h",
+            None => return amount(v),
+        };
+        if v >= 100.0 {
+            format!("{v:.0}{suffix}")
         } else {
-            amount(v)
+            format!("{v:.1}{suffix}")
         }
     };
     // With replicates the bars are the means, topped by their intervals.
@@ -120,9 +124,10 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, spread: Option<&[Interval]
             }
         })
         .show(ui, |plot| {
-            let chart = BarChart::new(total.kind.title(), bars).element_formatter(Box::new(
-                move |bar, _| format!("{}\n{}", bar.name, format(bar.value)),
-            ));
+            let chart =
+                BarChart::new(title.as_str(), bars).element_formatter(Box::new(move |bar, _| {
+                    format!("{}\n{}", bar.name, format(bar.value))
+                }));
             plot.bar_chart(chart);
             for (i, iv) in spread.unwrap_or_default().iter().enumerate() {
                 plot.line(error_bar(total.kind.title(), i, iv, whisker));
