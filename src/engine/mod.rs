@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of the GUI or the command line; both call [`run_scenario`].
 
+pub mod affected;
 pub mod incremental;
 pub mod metrics;
 pub mod outcome;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 use crate::model::{Event, Policy, Scenario, Trace};
 
+pub use affected::Affected;
 pub use metrics::Metrics;
 pub use outcome::{EndReason, Outcome, Sink};
 pub use series::{Series, SeriesKind, peak_live};
@@ -59,6 +61,9 @@ impl RunOptions {
 pub struct PolicyRun {
     pub name: String,
     pub metrics: Metrics,
+    /// How many users each disruption hit, beside the event counts.
+    #[serde(rename = "affected_users")]
+    pub affected: Affected,
     #[serde(skip)]
     pub series: Option<Series>,
     #[serde(skip)]
@@ -130,6 +135,7 @@ pub fn run_policy(
 /// Partial results of a run over some of the users.
 struct Partial {
     metrics: Metrics,
+    affected: Affected,
     sink: RunSink,
     per_user: Vec<Metrics>,
 }
@@ -138,6 +144,7 @@ impl Partial {
     fn new(cfg: &SimConfig, options: RunOptions) -> Partial {
         Partial {
             metrics: Metrics::default(),
+            affected: Affected::default(),
             sink: RunSink {
                 series: options.series.then(|| Series::new(cfg.bucket, cfg.horizon)),
                 sessions: Vec::new(),
@@ -148,6 +155,7 @@ impl Partial {
 
     fn merge(mut self, other: Partial) -> Partial {
         self.metrics.absorb(&other.metrics);
+        self.affected.absorb(&other.affected);
         if let (Some(mine), Some(theirs)) = (self.sink.series.as_mut(), other.sink.series.as_ref())
         {
             mine.absorb(theirs);
@@ -180,6 +188,7 @@ pub fn run_policy_with(
                 let tabbed = trace.user_needs_tabs(u);
                 let m = simulate_user_as(&params, events, tabbed, &mut part.sink);
                 part.metrics.absorb(&m);
+                part.affected.count(&m);
                 if options.per_user {
                     part.per_user.push(m);
                 }
@@ -200,6 +209,7 @@ pub fn run_policy_with(
     Some(PolicyRun {
         name: policy.name.clone(),
         metrics: part.metrics,
+        affected: part.affected,
         series: part.sink.series,
         per_user: part.per_user,
     })
