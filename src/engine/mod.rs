@@ -10,7 +10,7 @@ pub mod series;
 pub mod tabs;
 pub mod user;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -174,13 +174,60 @@ pub fn run_policy_with(
     options: RunOptions,
     progress: &Progress,
 ) -> Option<PolicyRun> {
+    match run_policy_inner(trace, policy, cfg, options, progress, None) {
+        Bounded::Done(run) => Some(run),
+        Bounded::Over(_) | Bounded::Cancelled => None,
+    }
+}
+
+/// What a run with a cost limit came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bounded {
+    Done(PolicyRun),
+    /// Stopped once the users replayed so far cost more than the limit:
+    /// the cost reached (a lower bound of the whole run's).
+    Over(u64),
+    Cancelled,
+}
+
+/// The totals of one policy, stopped as soon as the users replayed so far
+/// cost more than `limit` by `cost` (a sum over users, such as disruption):
+/// a search that only needs the runs near its best skips most of the rest.
+pub fn run_policy_within(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    progress: &Progress,
+    cost: fn(&Metrics) -> u64,
+    limit: u64,
+) -> Bounded {
+    run_policy_inner(
+        trace,
+        policy,
+        cfg,
+        RunOptions::TOTALS,
+        progress,
+        Some((cost, limit)),
+    )
+}
+
+fn run_policy_inner(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    options: RunOptions,
+    progress: &Progress,
+    budget: Option<(fn(&Metrics) -> u64, u64)>,
+) -> Bounded {
     let params = Params::new(policy, cfg);
     let users: Vec<usize> = (0..trace.num_users()).collect();
+    let spent = AtomicU64::new(0);
+    let over = |spent: u64| budget.is_some_and(|(_, limit)| spent > limit);
     let total = users
         .par_chunks(USERS_PER_TASK)
         .map(|chunk| {
             let mut part = Partial::new(cfg, options);
-            if progress.cancelled() {
+            if progress.cancelled() || over(spent.load(Ordering::Relaxed)) {
                 return None;
             }
             for &u in chunk {
@@ -194,19 +241,24 @@ pub fn run_policy_with(
                 }
             }
             progress.done.fetch_add(chunk.len(), Ordering::Relaxed);
+            if let Some((cost, _)) = budget {
+                spent.fetch_add(cost(&part.metrics), Ordering::Relaxed);
+            }
             Some(part)
         })
         // Chunks arrive in order, so per-user metrics stay in user order.
         .try_reduce_with(|a, b| Some(a.merge(b)));
     let mut part = match total {
-        Some(part) => part?,
+        Some(Some(part)) => part,
+        Some(None) if progress.cancelled() => return Bounded::Cancelled,
+        Some(None) => return Bounded::Over(spent.load(Ordering::Relaxed)),
         None => Partial::new(cfg, options), // no users
     };
     part.metrics.peak_live_sessions = peak_live(&part.sink.sessions);
     if let Some(series) = part.sink.series.as_mut() {
         series.set_live(&part.sink.sessions);
     }
-    Some(PolicyRun {
+    Bounded::Done(PolicyRun {
         name: policy.name.clone(),
         metrics: part.metrics,
         affected: part.affected,

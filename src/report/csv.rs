@@ -18,7 +18,11 @@ pub fn field(s: &str) -> Cow<'_, str> {
 /// Every metric of every policy, one row a policy (`lapse run --format csv`),
 /// then the users each disruption hit (see [`affected_header`]).
 pub fn run_csv(result: &ScenarioRun) -> String {
-    let mut out = format!("policy,{},{}\n", Metrics::NAMES.join(","), affected_header());
+    let mut out = format!(
+        "policy,{},{}\n",
+        Metrics::NAMES.join(","),
+        affected_header()
+    );
     for p in &result.policies {
         let values: Vec<String> = p
             .metrics
