@@ -178,7 +178,14 @@ fn a_worse_compliant_policy_is_never_called_recommended() {
 fn the_seed_article_alert_gets_a_structural_fix_that_beats_it() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed-article.ron");
     let file = Scenario::load(&path).expect("the seed article loads");
-    let trace = file.load_population().expect("its population");
+    // One user in five (office workers and case workers alike) keeps the
+    // debug-build test short; the README shows the full run.
+    let full = file.load_population().expect("its population");
+    let trace = Trace::from_users(
+        full.users()
+            .step_by(5)
+            .map(|(name, events)| (name.to_string(), events.to_vec())),
+    );
     let alert = file
         .scenario
         .policy("25-minute alert")
@@ -212,9 +219,10 @@ fn the_seed_article_alert_gets_a_structural_fix_that_beats_it() {
     assert_eq!(r.best.name, describe(&r.best));
 }
 
-/// Every shipped scenario (its first users, to keep the test short): for
-/// every policy that already meets a duration standard, the answer is no
-/// worse on the objective (disruption, then unattended time).
+/// Every shipped scenario (its first three users, to keep the test short):
+/// for every policy that already meets a duration standard (the first it
+/// meets), the answer is no worse on the objective (disruption, then
+/// unattended time).
 #[test]
 fn on_every_shipped_scenario_a_compliant_policy_is_never_made_worse() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -230,14 +238,15 @@ fn on_every_shipped_scenario_a_compliant_policy_is_never_made_worse() {
         let full = file.load_population().expect("its population");
         let trace = Trace::from_users(
             full.users()
-                .take(8)
+                .take(3)
                 .map(|(name, events)| (name.to_string(), events.to_vec())),
         );
         for p in &file.scenario.policies {
-            for standard in Standard::ALL.into_iter().filter(|s| s.limits().is_some()) {
-                if !check(p, standard).pass {
-                    continue;
-                }
+            // The first duration standard it meets (one search per policy).
+            let met = Standard::ALL
+                .into_iter()
+                .find(|&s| s.limits().is_some() && check(p, s).pass);
+            if let Some(standard) = met {
                 let r = recommend(&file.scenario, &trace, p, standard).expect("an answer");
                 let score = |m: &lapse::engine::Metrics| (disruption(m), m.unattended_ms);
                 assert!(
