@@ -59,11 +59,11 @@ pub fn describe(p: &Policy) -> String {
 fn length(d: Dur) -> String {
     let ms = d.0;
     let unit = |n: u64, word: &str| format!("{n}-{word}");
-    if ms % 3_600_000 == 0 && ms < 86_400_000 {
+    if ms.is_multiple_of(3_600_000) && ms < 86_400_000 {
         unit(ms / 3_600_000, "hour")
-    } else if ms % 60_000 == 0 && ms < 3_600_000 {
+    } else if ms.is_multiple_of(60_000) && ms < 3_600_000 {
         unit(ms / 60_000, "minute")
-    } else if ms % 1_000 == 0 && ms < 60_000 {
+    } else if ms.is_multiple_of(1_000) && ms < 60_000 {
         unit(ms / 1_000, "second")
     } else {
         d.to_string()

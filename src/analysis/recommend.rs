@@ -115,7 +115,7 @@ pub struct Change {
 /// has it (its durations re-anchored if it would fail the standard).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Without {
-    Found(Found),
+    Found(Box<Found>),
     /// It cannot pass the standard.
     Nothing,
 }
@@ -554,7 +554,7 @@ enum Tried {
     Fails,
     /// Stopped once its disruption passed the limit of its batch.
     Over,
-    Ran(Found),
+    Ran(Box<Found>),
 }
 
 impl Tried {
@@ -623,7 +623,7 @@ impl Search<'_> {
                     return Some((p, Tried::Fails));
                 }
                 let tried = match limit {
-                    None => Tried::Ran(self.run(&p)?),
+                    None => Tried::Ran(Box::new(self.run(&p)?)),
                     Some(limit) => match run_policy_within(
                         self.trace,
                         &p,
@@ -632,7 +632,7 @@ impl Search<'_> {
                         disruption,
                         limit,
                     ) {
-                        Bounded::Done(r) => Tried::Ran(found(&p, r)),
+                        Bounded::Done(r) => Tried::Ran(Box::new(found(&p, *r))),
                         Bounded::Over(_) => Tried::Over,
                         Bounded::Cancelled => return None,
                     },
@@ -731,7 +731,7 @@ impl Search<'_> {
                 let without = match compliant {
                     Some(mut p) => {
                         p.name = describe(&p);
-                        Without::Found(self.run(&p)?)
+                        Without::Found(Box::new(self.run(&p)?))
                     }
                     None => Without::Nothing,
                 };
@@ -820,11 +820,11 @@ fn is_name(path: &[crate::model::locate::Seg]) -> bool {
 /// tried neighbours, the other fields held at `best`'s.
 fn refinements(fields: &mut [Field], best: &Policy) -> Vec<Policy> {
     let mut out = Vec::new();
-    for i in 0..fields.len() {
-        let Some(value) = fields[i].param.get(best) else {
+    for field in fields.iter_mut() {
+        let Some(value) = field.param.get(best) else {
             continue;
         };
-        let values: Vec<Dur> = fields[i].candidates.iter().flatten().copied().collect();
+        let values: Vec<Dur> = field.candidates.iter().flatten().copied().collect();
         let Some(pos) = values.iter().position(|&v| v == value) else {
             continue;
         };
@@ -833,15 +833,15 @@ fn refinements(fields: &mut [Field], best: &Policy) -> Vec<Policy> {
                 continue;
             };
             let mid = readable(Dur((value.0 + other.0) / 2));
-            if mid == value || mid == other || fields[i].candidates.contains(&Some(mid)) {
+            if mid == value || mid == other || field.candidates.contains(&Some(mid)) {
                 continue;
             }
-            fields[i].candidates.push(Some(mid));
-            if let Ok(p) = fields[i].param.with(best, mid) {
+            field.candidates.push(Some(mid));
+            if let Ok(p) = field.param.with(best, mid) {
                 out.push(p);
             }
         }
-        fields[i].candidates.sort();
+        field.candidates.sort();
     }
     out
 }

@@ -175,7 +175,7 @@ pub fn run_policy_with(
     progress: &Progress,
 ) -> Option<PolicyRun> {
     match run_policy_inner(trace, policy, cfg, options, progress, None) {
-        Bounded::Done(run) => Some(run),
+        Bounded::Done(run) => Some(*run),
         Bounded::Over(_) | Bounded::Cancelled => None,
     }
 }
@@ -183,7 +183,7 @@ pub fn run_policy_with(
 /// What a run with a cost limit came to.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Bounded {
-    Done(PolicyRun),
+    Done(Box<PolicyRun>),
     /// Stopped once the users replayed so far cost more than the limit:
     /// the cost reached (a lower bound of the whole run's).
     Over(u64),
@@ -211,13 +211,16 @@ pub fn run_policy_within(
     )
 }
 
+/// A cost per group of users, and the limit on its sum.
+type Budget = (fn(&Metrics) -> u64, u64);
+
 fn run_policy_inner(
     trace: &Trace,
     policy: &Policy,
     cfg: &SimConfig,
     options: RunOptions,
     progress: &Progress,
-    budget: Option<(fn(&Metrics) -> u64, u64)>,
+    budget: Option<Budget>,
 ) -> Bounded {
     let params = Params::new(policy, cfg);
     let users: Vec<usize> = (0..trace.num_users()).collect();
@@ -258,13 +261,13 @@ fn run_policy_inner(
     if let Some(series) = part.sink.series.as_mut() {
         series.set_live(&part.sink.sessions);
     }
-    Bounded::Done(PolicyRun {
+    Bounded::Done(Box::new(PolicyRun {
         name: policy.name.clone(),
         metrics: part.metrics,
         affected: part.affected,
         series: part.sink.series,
         per_user: part.per_user,
-    })
+    }))
 }
 
 /// One user's dated outcomes under a policy, in time order: a timeline.
