@@ -126,9 +126,13 @@ fn near_ties_sentence(r: &Recommendation) -> String {
         Some(false) => " The winner's lead is within the noise of the generated population.",
         None => "",
     };
+    let shown = if r.near_ties.len() > 3 {
+        format!("{} other structures, the first three", r.near_ties.len())
+    } else {
+        format!("{} other structures", r.near_ties.len())
+    };
     format!(
-        "Within {within} of it ({} more could do): {}.{noise}",
-        r.near_ties.len(),
+        "Ties and near-ties within {within} ({shown}): {}.{noise}",
         list.join("; ")
     )
 }
