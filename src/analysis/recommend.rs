@@ -249,8 +249,13 @@ pub fn recommend_with(
         best.policy.name = describe(&best.policy);
     }
     let variant_failure = variant.is_none().then(|| search.no_answer(policy, limits));
+    // The current policy itself keeps its name; a changed one says what it does.
     let variant = variant.map(|mut v| {
-        v.policy.name = describe(&v.policy);
+        v.policy.name = if key(&v.policy) == key(policy) {
+            policy.name.clone()
+        } else {
+            describe(&v.policy)
+        };
         v
     });
     let Some(changes) = search.changes(policy, &best.policy, limits) else {
