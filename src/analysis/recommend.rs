@@ -137,7 +137,8 @@ pub const NEAR_TIE: f64 = 0.01;
 const REFINE_ROUNDS: usize = 4;
 /// The coarse grid's size in all, spread over the searched fields.
 const GRID_BUDGET: f64 = 48.0;
-/// Structures whose durations are searched, besides the current one.
+/// The best structures so far whose durations are searched are this many
+/// plus one, less the current one (searched anyway).
 const DURATION_SEARCHES: usize = 2;
 /// The keepalive intervals tried (and the current one).
 const KEEPALIVE_INTERVALS: [Dur; 3] = [Dur::mins(1), Dur::mins(2), Dur::mins(5)];
