@@ -196,7 +196,7 @@ pub fn recommend_with(
         .iter()
         .filter_map(|s| anchor(&s.apply(policy), standard, limits))
         .collect();
-    if !search.evaluate(first) || !search.evaluate(anchored) {
+    if !search.evaluate(first, None) || !search.evaluate(anchored, search.limit(|_| true)) {
         return Ok(None);
     }
     // 2. The client timer's variants of the best few.
@@ -206,7 +206,7 @@ pub fn recommend_with(
         .flat_map(|s| s.timer_variants())
         .filter_map(|s| anchor(&s.apply(policy), standard, limits))
         .collect();
-    if !search.evaluate(variants) {
+    if !search.evaluate(variants, search.limit(|_| true)) {
         return Ok(None);
     }
     // 3. Durations: the current structure (the policy itself among the
@@ -599,19 +599,20 @@ impl Search<'_> {
         .map(|r| found(policy, r))
     }
 
-    /// Runs beyond this disruption cannot be the best or a near-tie: the
-    /// best so far plus the near-tie slack. `None` before any run.
-    fn limit(&self) -> Option<u64> {
-        self.best(|_| true).map(|f| {
+    /// Runs `keep` accepts beyond this disruption cannot be the best of
+    /// them or a near-tie: their best so far plus the near-tie slack.
+    /// `None` before any of them ran.
+    fn limit(&self, keep: impl Fn(&Policy) -> bool) -> Option<u64> {
+        self.best(keep).map(|f| {
             let d = f.score().0;
             d + slack(d)
         })
     }
 
     /// Runs the compliant policies not tried yet, in parallel, each stopped
-    /// once it passes [`Search::limit`] as it stood before the batch (so the
-    /// answer never depends on thread timing); false when cancelled.
-    fn evaluate(&mut self, policies: Vec<Policy>) -> bool {
+    /// once its disruption passes `limit` (fixed for the batch, so the answer
+    /// never depends on thread timing); false when cancelled.
+    fn evaluate(&mut self, policies: Vec<Policy>, limit: Option<u64>) -> bool {
         let mut fresh: Vec<Policy> = policies
             .iter()
             .map(key)
@@ -619,7 +620,6 @@ impl Search<'_> {
             .collect();
         fresh.sort_by_key(describe);
         fresh.dedup();
-        let limit = self.limit();
         let results: Option<Vec<(Policy, Tried)>> = fresh
             .into_par_iter()
             .map(|p| {
@@ -700,22 +700,24 @@ impl Search<'_> {
             .filter_map(|s| with_setting(base, &fields, s))
             .collect();
         first.push(base.clone());
-        if !self.evaluate(first) {
+        // Within a structure, runs far behind its own best stop early.
+        let of_shape = |p: &Policy| Shape::of(p) == shape;
+        if !self.evaluate(first, self.limit(of_shape)) {
             return None;
         }
         for _ in 0..REFINE_ROUNDS {
-            let Some(best) = self.best(|p| Shape::of(p) == shape) else {
+            let Some(best) = self.best(of_shape) else {
                 break;
             };
             let next = refinements(&mut fields, &best.policy);
             if next.is_empty() {
                 break;
             }
-            if !self.evaluate(next) {
+            if !self.evaluate(next, self.limit(of_shape)) {
                 return None;
             }
         }
-        Some(self.best(|p| Shape::of(p) == shape))
+        Some(self.best(of_shape))
     }
 
     /// How `best` differs in structure from `current`, each difference with
