@@ -59,6 +59,12 @@ pub fn recommend_sentences(r: &Recommendation) -> Vec<String> {
             v.policy.name,
             found_people(v)
         ),
+        (Some(v), _) if r.outcome == Outcome::Better && v.policy.name == r.current.name => {
+            format!(
+                "The current approach passes {std} as it is, and no other duration of it does better: {}.",
+                found_people(v)
+            )
+        }
         (Some(v), _) if r.outcome == Outcome::Better && v.score() > r.best_score() => format!(
             "The current approach passes {std} at best as {:?}: {}.",
             v.policy.name,
