@@ -1234,3 +1234,59 @@ fn a_large_trace_loads_behind_a_progress_bar_and_the_window_keeps_drawing() {
         "1,000 users · 2,000,000 events · day 1 00:00 to day 2 09:19 (1d9h19m)"
     ));
 }
+
+/// Simulation → Recommend… → pci-dss on SPEC example B: the alert loses the
+/// submit and its 4 edits (SPEC section 8) and fails PCI DSS (30m idle);
+/// the search finds a compliant policy that loses nothing (pings while the
+/// user types keep the session alive, as example B's keepalive shows), the
+/// dialog shows the three policies, and adding it is one undoable edit.
+#[test]
+fn recommend_shows_three_policies_and_adds_the_choice_as_one_undoable_edit() {
+    let mut harness = app(egui::Theme::Dark, false);
+    harness.get_by_label("Simulation").click();
+    harness.run();
+    harness.get_by_label("Recommend…").click();
+    harness.run();
+    harness.get_by_label("Recommend for pci-dss…").click();
+    settle(&mut harness);
+    let found = harness
+        .state()
+        .recommendation()
+        .expect("the dialog")
+        .clone();
+    assert_eq!(found.current.name, "alert");
+    assert_eq!(found.current_metrics.lost_inputs, 4);
+    assert!(!found.current_verdict.pass);
+    assert!(found.best_verdict.pass);
+    assert_eq!(found.best_metrics.lost_inputs, 0);
+    assert_eq!(found.best_metrics.lost_submits, 0);
+    assert!(has_label(&harness, "Current approach, compliant"));
+    assert!(has_label(&harness, "Best found"));
+    assert!(
+        harness
+            .query_by_label_contains(&format!("Recommended: {:?}", found.best.name))
+            .is_some()
+    );
+    harness.get_by_label("Add the recommended policy").click();
+    settle(&mut harness);
+    let policies = &harness.state().document().scenario.policies;
+    assert_eq!(policies.len(), 3);
+    assert_eq!(policies[1].name, found.best.name);
+    assert_eq!(harness.state().selected_policy(), 1);
+    assert!(
+        harness.state().recommendation().is_none(),
+        "the dialog closed"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    let names: Vec<&str> = harness
+        .state()
+        .document()
+        .scenario
+        .policies
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["alert", "keepalive"], "one undo removes it");
+}

@@ -7,6 +7,7 @@
 //! docs/analysis.md describes the API and the decisions behind it.
 
 pub mod compliance;
+pub mod describe;
 pub mod export;
 pub mod frontier;
 pub mod intervals;
@@ -16,9 +17,10 @@ pub mod replicates;
 pub mod sweep;
 
 pub use compliance::{Standard, Verdict, check, check_all, client_warnings};
+pub use describe::describe;
 pub use export::{Export, FlaskSettings, Target, client_script, export, flask_settings};
 pub use frontier::{disruption, frontier, tradeoff_point};
 pub use param::Param;
-pub use recommend::{Recommendation, recommend};
+pub use recommend::{Recommendation, recommend, recommend_with};
 pub use replicates::{Draws, ReplicateSpec, Replicated, paired_policies, run_replicated};
 pub use sweep::{StepVerdicts, Sweep, SweepSpec, SweepStep, run_sweep};

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::analysis::Standard;
 use crate::analysis::export::Target;
 use crate::analysis::param::Param;
 use crate::analysis::sweep::SweepSpec;
-use crate::model::Dur;
+use crate::model::{Dur, Policy};
 
 /// Made during the UI pass and carried out after it: a command dropped
 /// on the floor is a button that does nothing.
@@ -66,6 +67,18 @@ pub enum Command {
         value: Dur,
     },
     SelectPolicy(usize),
+    /// Search for the policy that disrupts people least while passing
+    /// `standard`, starting from policy `policy` (on its own thread).
+    Recommend {
+        policy: usize,
+        standard: Standard,
+    },
+    /// Add this policy beside policy `beside` (a recommendation taken): one
+    /// undoable edit.
+    AddRecommended {
+        beside: usize,
+        policy: Box<Policy>,
+    },
     /// Put a policy's settings for a framework on the clipboard.
     CopySettings {
         policy: usize,
@@ -141,6 +154,8 @@ impl Command {
             Command::CancelSweep => "Cancel sweep".into(),
             Command::ApplyParam { param, value, .. } => format!("Set {param} to {value}"),
             Command::SelectPolicy(_) => "Select policy".into(),
+            Command::Recommend { standard, .. } => format!("Recommend for {standard}…"),
+            Command::AddRecommended { policy, .. } => format!("Add “{}”", policy.name),
             Command::CopySettings { target, .. } => match target {
                 Target::Flask => "Copy as Flask config".into(),
                 Target::Django => "Copy as Django settings".into(),
@@ -194,6 +209,12 @@ impl Command {
             Command::CancelSweep => "Stop the sweep under way",
             Command::ApplyParam { .. } => "Give the policy this value (Undo reverts it)",
             Command::SelectPolicy(_) => "Show this policy in the editor",
+            Command::Recommend { .. } => {
+                "Search the selected policy's structure (keepalive, warning, drafts, redirect, clock, tab sync) and durations for the one that logs out and loses the work of the fewest people at their screen while passing this standard (as `lapse recommend`)"
+            }
+            Command::AddRecommended { .. } => {
+                "Add the chosen policy beside the one the search started from (Undo removes it)"
+            }
             Command::CopySettings { .. } => {
                 "Put the selected policy's server settings for this framework on the clipboard (as `lapse export`); what the framework cannot express is written as a comment"
             }

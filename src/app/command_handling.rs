@@ -181,6 +181,8 @@ impl LapseApp {
                 value,
             } => self.apply_param(policy, param, value),
             Command::CopySettings { policy, target } => self.copy_settings(ctx, policy, target),
+            Command::Recommend { policy, standard } => self.start_recommend(ctx, policy, standard),
+            Command::AddRecommended { beside, policy } => self.add_recommended(beside, *policy),
             Command::Quit => {
                 self.window.allow_close = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -350,6 +352,53 @@ impl LapseApp {
                 .toasts
                 .error(format!("Could not start the sweep thread: {e}")),
         }
+    }
+
+    fn start_recommend(
+        &mut self,
+        ctx: &egui::Context,
+        index: usize,
+        standard: crate::analysis::Standard,
+    ) {
+        let Some(results) = &self.sim.results else {
+            self.toasts
+                .error("There is nothing to search yet: the simulation has not run.");
+            return;
+        };
+        if results.scenario != self.doc.scenario {
+            self.toasts.error(
+                "The scenario changed since the last simulation: recommend once it has run again.",
+            );
+            return;
+        }
+        if let Some(running) = self.recommending.take() {
+            running.cancel();
+        }
+        self.toasts.info(format!(
+            "Searching for the least disruptive policy that passes {standard}…"
+        ));
+        let wake = ctx.clone();
+        self.recommending = super::recommend::start(
+            index,
+            &results.scenario,
+            &results.trace,
+            standard,
+            move || wake.request_repaint(),
+        );
+    }
+
+    /// Adds a recommended policy after policy `beside` and selects it: one
+    /// undoable edit.
+    fn add_recommended(&mut self, beside: usize, mut policy: Policy) {
+        let at = (beside + 1).min(self.doc.scenario.policies.len());
+        self.doc.checkpoint();
+        policy.name = unique_name(&self.doc.scenario.policies, &policy.name);
+        let name = policy.name.clone();
+        self.doc.scenario.policies.insert(at, policy);
+        self.selected_policy = at;
+        self.texts.clear();
+        self.toasts
+            .info(format!("Added “{name}” (Undo removes it)"));
     }
 
     /// Sets one field of a policy as one undoable edit.

@@ -17,6 +17,7 @@ impl LapseApp {
         self.poll_worker();
         self.poll_dialog();
         self.poll_import();
+        self.poll_recommend();
         self.poll_screenshot(ctx);
         self.state
             .results
@@ -150,6 +151,31 @@ impl LapseApp {
             name.as_deref(),
             move || wake.request_repaint(),
         ));
+    }
+
+    fn poll_recommend(&mut self) {
+        let Some(result) = self
+            .recommending
+            .as_ref()
+            .and_then(super::recommend::PendingRecommend::poll)
+        else {
+            return;
+        };
+        let Some(pending) = self.recommending.take() else {
+            return;
+        };
+        match result {
+            Ok(Some(found)) => {
+                self.modals.recommend = Some(super::modals::recommend::RecommendDialog {
+                    policy: pending.policy,
+                    found,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => self
+                .toasts
+                .error(format!("Could not recommend for {}: {e}", pending.standard)),
+        }
     }
 
     fn poll_import(&mut self) {

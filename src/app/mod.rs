@@ -45,6 +45,8 @@ mod notify;
 #[cfg(feature = "gui")]
 mod panels;
 #[cfg(feature = "gui")]
+mod recommend;
+#[cfg(feature = "gui")]
 pub mod recovery;
 #[cfg(feature = "gui")]
 pub mod report;
@@ -152,6 +154,8 @@ pub struct LapseApp {
     dialog: Option<file_dialogs::Pending>,
     /// An access log being imported (on its own thread).
     import: Option<log_import::PendingImport>,
+    /// A Recommend… search under way (on its own thread).
+    recommending: Option<recommend::PendingRecommend>,
     /// A file that could not be opened, and why.
     open_error: Option<(PathBuf, Diagnostics)>,
     toasts: Toasts,
@@ -182,6 +186,7 @@ struct Modals {
     unsaved: Option<UnsavedChanges>,
     path_prompt: Option<PathPrompt>,
     import_summary: Option<ImportSummary>,
+    recommend: Option<modals::recommend::RecommendDialog>,
 }
 
 /// The PNG export: the screenshot asked for, and where to crop it.
@@ -267,6 +272,7 @@ impl LapseApp {
             modals: Modals::default(),
             dialog: None,
             import: None,
+            recommending: None,
             open_error: None,
             toasts: Toasts::default(),
             capture: Capture {
@@ -315,9 +321,15 @@ impl LapseApp {
         self.sim.worker.as_ref().is_some_and(Worker::is_busy)
             || self.capture.path.is_some()
             || self.import.is_some()
+            || self.recommending.is_some()
             || !self.commands.is_empty()
             || self.pending_submit()
             || self.state.results.analysis.running().is_some()
+    }
+
+    /// The Recommend… answer shown, if any.
+    pub fn recommendation(&self) -> Option<&crate::analysis::Recommendation> {
+        self.modals.recommend.as_ref().map(|d| &d.found)
     }
 
     /// The messages in the corner, oldest first.

@@ -240,6 +240,16 @@ impl LapseApp {
         {
             self.modals.import_summary = None;
         }
+        if let Some(dialog) = &self.modals.recommend
+            && let Some(answer) = dialog.ui(ctx)
+            && let Some(dialog) = self.modals.recommend.take()
+            && let Some(policy) = dialog.chosen(answer)
+        {
+            self.commands.push(Command::AddRecommended {
+                beside: dialog.policy,
+                policy: Box::new(policy),
+            });
+        }
     }
 
     /// Offers back the edits a crashed window left, newest first.

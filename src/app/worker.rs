@@ -456,6 +456,7 @@ fn totals_only(run: &ScenarioRun) -> ScenarioRun {
             .map(|p| PolicyRun {
                 name: p.name.clone(),
                 metrics: p.metrics,
+                affected: p.affected,
                 series: None,
                 per_user: Vec::new(),
             })

@@ -2,6 +2,7 @@
 //!
 //! Knows nothing of the GUI or the command line; both call [`run_scenario`].
 
+pub mod affected;
 pub mod detail;
 pub mod incremental;
 pub mod metrics;
@@ -10,13 +11,14 @@ pub mod series;
 pub mod tabs;
 pub mod user;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{Event, Policy, Scenario, Trace};
 
+pub use affected::Affected;
 pub use metrics::{MetricText, Metrics, per_user_per_day};
 pub use outcome::{EndReason, Outcome, Sink};
 pub use series::{Series, SeriesKind, peak_live};
@@ -60,6 +62,9 @@ impl RunOptions {
 pub struct PolicyRun {
     pub name: String,
     pub metrics: Metrics,
+    /// How many users each disruption hit, beside the event counts.
+    #[serde(rename = "affected_users")]
+    pub affected: Affected,
     #[serde(skip)]
     pub series: Option<Series>,
     #[serde(skip)]
@@ -131,6 +136,7 @@ pub fn run_policy(
 /// Partial results of a run over some of the users.
 struct Partial {
     metrics: Metrics,
+    affected: Affected,
     sink: RunSink,
     per_user: Vec<Metrics>,
 }
@@ -139,6 +145,7 @@ impl Partial {
     fn new(cfg: &SimConfig, options: RunOptions) -> Partial {
         Partial {
             metrics: Metrics::default(),
+            affected: Affected::default(),
             sink: RunSink {
                 series: options.series.then(|| Series::new(cfg.bucket, cfg.horizon)),
                 sessions: Vec::new(),
@@ -149,6 +156,7 @@ impl Partial {
 
     fn merge(mut self, other: Partial) -> Partial {
         self.metrics.absorb(&other.metrics);
+        self.affected.absorb(&other.affected);
         if let (Some(mine), Some(theirs)) = (self.sink.series.as_mut(), other.sink.series.as_ref())
         {
             mine.absorb(theirs);
@@ -167,13 +175,63 @@ pub fn run_policy_with(
     options: RunOptions,
     progress: &Progress,
 ) -> Option<PolicyRun> {
+    match run_policy_inner(trace, policy, cfg, options, progress, None) {
+        Bounded::Done(run) => Some(*run),
+        Bounded::Over(_) | Bounded::Cancelled => None,
+    }
+}
+
+/// What a run with a cost limit came to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bounded {
+    Done(Box<PolicyRun>),
+    /// Stopped once the users replayed so far cost more than the limit:
+    /// the cost reached (a lower bound of the whole run's).
+    Over(u64),
+    Cancelled,
+}
+
+/// The totals of one policy, stopped as soon as the users replayed so far
+/// cost more than `limit` by `cost` (a sum over users, such as disruption):
+/// a search that only needs the runs near its best skips most of the rest.
+pub fn run_policy_within(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    progress: &Progress,
+    cost: fn(&Metrics) -> u64,
+    limit: u64,
+) -> Bounded {
+    run_policy_inner(
+        trace,
+        policy,
+        cfg,
+        RunOptions::TOTALS,
+        progress,
+        Some((cost, limit)),
+    )
+}
+
+/// A cost per group of users, and the limit on its sum.
+type Budget = (fn(&Metrics) -> u64, u64);
+
+fn run_policy_inner(
+    trace: &Trace,
+    policy: &Policy,
+    cfg: &SimConfig,
+    options: RunOptions,
+    progress: &Progress,
+    budget: Option<Budget>,
+) -> Bounded {
     let params = Params::new(policy, cfg);
     let users: Vec<usize> = (0..trace.num_users()).collect();
+    let spent = AtomicU64::new(0);
+    let over = |spent: u64| budget.is_some_and(|(_, limit)| spent > limit);
     let total = users
         .par_chunks(USERS_PER_TASK)
         .map(|chunk| {
             let mut part = Partial::new(cfg, options);
-            if progress.cancelled() {
+            if progress.cancelled() || over(spent.load(Ordering::Relaxed)) {
                 return None;
             }
             for &u in chunk {
@@ -181,29 +239,36 @@ pub fn run_policy_with(
                 let tabbed = trace.user_needs_tabs(u);
                 let m = simulate_user_as(&params, events, tabbed, &mut part.sink);
                 part.metrics.absorb(&m);
+                part.affected.count(&m);
                 if options.per_user {
                     part.per_user.push(m);
                 }
             }
             progress.done.fetch_add(chunk.len(), Ordering::Relaxed);
+            if let Some((cost, _)) = budget {
+                spent.fetch_add(cost(&part.metrics), Ordering::Relaxed);
+            }
             Some(part)
         })
         // Chunks arrive in order, so per-user metrics stay in user order.
         .try_reduce_with(|a, b| Some(a.merge(b)));
     let mut part = match total {
-        Some(part) => part?,
+        Some(Some(part)) => part,
+        Some(None) if progress.cancelled() => return Bounded::Cancelled,
+        Some(None) => return Bounded::Over(spent.load(Ordering::Relaxed)),
         None => Partial::new(cfg, options), // no users
     };
     part.metrics.peak_live_sessions = peak_live(&part.sink.sessions);
     if let Some(series) = part.sink.series.as_mut() {
         series.set_live(&part.sink.sessions);
     }
-    Some(PolicyRun {
+    Bounded::Done(Box::new(PolicyRun {
         name: policy.name.clone(),
         metrics: part.metrics,
+        affected: part.affected,
         series: part.sink.series,
         per_user: part.per_user,
-    })
+    }))
 }
 
 /// One user's dated outcomes under a policy, in time order: a timeline.

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::engine::{Metrics, ScenarioRun, SeriesKind};
+use crate::engine::{Affected, Metrics, ScenarioRun, SeriesKind};
 use crate::model::duration::human_ms;
 
 /// A field as CSV writes it: quoted (inner quotes doubled) when it holds a
@@ -15,9 +15,14 @@ pub fn field(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Every metric of every policy, one row a policy (`lapse run --format csv`).
+/// Every metric of every policy, one row a policy (`lapse run --format csv`),
+/// then the users each disruption hit (see [`affected_header`]).
 pub fn run_csv(result: &ScenarioRun) -> String {
-    let mut out = format!("policy,{}\n", Metrics::NAMES.join(","));
+    let mut out = format!(
+        "policy,{},{}\n",
+        Metrics::NAMES.join(","),
+        affected_header()
+    );
     for p in &result.policies {
         let values: Vec<String> = p
             .metrics
@@ -25,9 +30,33 @@ pub fn run_csv(result: &ScenarioRun) -> String {
             .iter()
             .map(|(_, v)| v.to_string())
             .collect();
-        out.push_str(&format!("{},{}\n", field(&p.name), values.join(",")));
+        out.push_str(&format!(
+            "{},{},{}\n",
+            field(&p.name),
+            values.join(","),
+            affected_fields(&p.affected)
+        ));
     }
     out
+}
+
+/// `affected_<metric>,affected_<metric>_share` for each disruption metric:
+/// users hit at least once, and their share of all users (0 to 1).
+pub fn affected_header() -> String {
+    Affected::NAMES
+        .iter()
+        .map(|n| format!("affected_{n},affected_{n}_share"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The values under [`affected_header`].
+pub fn affected_fields(a: &Affected) -> String {
+    a.pairs()
+        .iter()
+        .map(|&(_, users)| format!("{users},{}", a.share(users)))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The time series, one row a policy and bucket.
@@ -79,6 +108,7 @@ mod tests {
             policies: vec![PolicyRun {
                 name: "a,b".into(),
                 metrics: Metrics::default(),
+                affected: Default::default(),
                 series: Some(series),
                 per_user: Vec::new(),
             }],

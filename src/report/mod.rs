@@ -14,6 +14,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod plots;
+pub mod recommend;
 pub mod replicates;
 pub mod table;
 

@@ -1197,6 +1197,7 @@ mod tests {
         PolicyRun {
             name: "p".into(),
             metrics: Metrics::default(),
+            affected: Default::default(),
             series: None,
             per_user,
         }

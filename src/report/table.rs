@@ -1,12 +1,12 @@
 //! Tables for people: columns lined up, durations also shown readably.
 
 use crate::analysis::compliance::{SCRIPT_SETTINGS, script_differences};
-use crate::analysis::{Recommendation, Standard, check_all, client_warnings, disruption};
-use crate::engine::{Metrics, ScenarioRun, per_user_per_day};
+use crate::analysis::{Standard, check_all, client_warnings};
+use crate::engine::{Affected, Metrics, ScenarioRun, per_user_per_day};
 use crate::model::Policy;
 use crate::model::duration::human_ms;
 
-use super::{is_duration, ron_text};
+use super::is_duration;
 
 /// A metric's value in a table: durations also readably, `90000 (1m30s)`.
 pub fn metric_cell(name: &str, v: u64) -> String {
@@ -19,7 +19,7 @@ pub fn metric_cell(name: &str, v: u64) -> String {
 
 /// Rows as lines of text: the first column left-aligned, the others
 /// right-aligned, two spaces between columns, no trailing spaces.
-fn aligned(rows: &[Vec<String>]) -> Vec<String> {
+pub fn aligned(rows: &[Vec<String>]) -> Vec<String> {
     aligned_left(rows, &[0])
 }
 
@@ -90,6 +90,7 @@ pub fn run_table_over(result: &ScenarioRun, horizon_ms: Option<u64>) -> String {
             rows.push(row);
         }
     }
+    rows.extend(affected_rows(result));
     let words = [0, rows[0].len() - 1];
     let users = match result.users {
         1 => "1 user".to_string(),
@@ -148,6 +149,24 @@ pub(super) fn lines_with_rule(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// One row per disruption metric: the users it hit at least once, and
+/// their share of all users, `278 (92.7%)`.
+fn affected_rows(result: &ScenarioRun) -> Vec<Vec<String>> {
+    Affected::NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut row = vec![format!("users with {name}")];
+            row.extend(result.policies.iter().map(|p| {
+                let a = &p.affected;
+                a.cell(a.pairs()[i].1)
+            }));
+            row.push("the users it hit at least once, and their share of all users".to_string());
+            row
+        })
+        .collect()
+}
+
 /// `lapse check`: per policy, one line a standard (`pass`/`FAIL`, its id,
 /// the reason), then the rules' titles.
 pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
@@ -178,58 +197,7 @@ pub fn check_text(scenario: &str, policies: &[&Policy]) -> String {
     out
 }
 
-/// `lapse recommend`: the two policies' numbers side by side, their
-/// verdicts, then the winner as RON.
-pub fn recommend_text(r: &Recommendation) -> String {
-    let fields: Vec<&str> = r.searched.iter().map(|p| p.name()).collect();
-    let mut out = format!(
-        "{} — {}\nsearched {} ({} settings run); minimising logouts_while_present + lost_inputs\n\n",
-        r.standard.id(),
-        r.standard.title(),
-        fields.join(", "),
-        r.evaluated
-    );
-    let mut rows: Vec<Vec<String>> = vec![vec![
-        "".into(),
-        format!("current {:?}", r.current.name),
-        "recommended".into(),
-    ]];
-    for p in &r.searched {
-        let show = |policy: &Policy| p.get(policy).map_or("None".into(), |d| d.to_string());
-        rows.push(vec![p.name().into(), show(&r.current), show(&r.best)]);
-    }
-    rows.push(vec![
-        "logouts_while_present + lost_inputs".into(),
-        disruption(&r.current_metrics).to_string(),
-        disruption(&r.best_metrics).to_string(),
-    ]);
-    let a = r.current_metrics.pairs();
-    let b = r.best_metrics.pairs();
-    for ((name, x), (_, y)) in a.iter().zip(b.iter()) {
-        rows.push(vec![
-            name.to_string(),
-            metric_cell(name, *x),
-            metric_cell(name, *y),
-        ]);
-    }
-    let status = |pass: bool| if pass { "pass" } else { "FAIL" };
-    rows.push(vec![
-        r.standard.id().into(),
-        status(r.current_verdict.pass).into(),
-        status(r.best_verdict.pass).into(),
-    ]);
-    for line in aligned(&rows) {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out.push_str(&format!(
-        "\ncurrent:     {}\nrecommended: {}\n\n",
-        r.current_verdict.reason, r.best_verdict.reason
-    ));
-    out.push_str(&ron_text(&r.best));
-    out.push('\n');
-    out
-}
+pub use super::recommend::recommend_text;
 
 #[cfg(test)]
 mod tests {

@@ -96,7 +96,14 @@ fn csv_and_table_formats() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some(format!("policy,{}", lapse::engine::Metrics::NAMES.join(",")).as_str())
+        Some(
+            format!(
+                "policy,{},{}",
+                lapse::engine::Metrics::NAMES.join(","),
+                lapse::report::csv::affected_header()
+            )
+            .as_str()
+        )
     );
     assert!(lines.next().expect("row A").starts_with("A,2,0,"));
     assert!(lines.next().expect("row B").starts_with("B,3,1,"));

@@ -12,6 +12,9 @@ mod engine;
 /// The scenarios shipped in scenarios/: each loads, and runs to hand-worked numbers.
 mod scenarios;
 
+/// `affected_users`: people hit by each disruption, counted by hand.
+mod affected_users;
+
 /// `lapse run` and `lapse validate` as a user meets them: output shapes, exit statuses, messages.
 mod cli;
 

@@ -4,5 +4,6 @@
 
 pub mod import_summary;
 pub mod path_prompt;
+pub mod recommend;
 pub mod recover;
 pub mod unsaved;

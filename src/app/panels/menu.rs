@@ -101,6 +101,25 @@ pub fn ui(
             if menu_button(ui, &Command::ChooseTrace, true) {
                 commands.push(Command::ChooseTrace);
             }
+            ui.separator();
+            let i = state.selected_policy;
+            let can = state.has_results && i < state.policies;
+            ui.add_enabled_ui(can, |ui| {
+                ui.menu_button("Recommend…", |ui| {
+                    let standards = crate::analysis::Standard::ALL
+                        .into_iter()
+                        .filter(|s| s.limits().is_some());
+                    for standard in standards {
+                        let command = Command::Recommend {
+                            policy: i,
+                            standard,
+                        };
+                        if menu_button(ui, &command, can) {
+                            commands.push(command);
+                        }
+                    }
+                });
+            });
         });
         ui.menu_button("View", |ui| {
             ui.label("Theme");

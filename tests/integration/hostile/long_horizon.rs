@@ -24,7 +24,11 @@ fn ten_thousand_years_with_yearly_buckets_run() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let row = run.stdout.lines().nth(1).expect("a row");
     assert!(row.starts_with("A,1,0,"), "{row}");
-    assert!(row.ends_with(",1500000,1800000,1"), "{row}");
+    // Then affected_users: nobody was hit (users and share, six metrics).
+    assert!(
+        row.ends_with(",1500000,1800000,1,0,0,0,0,0,0,0,0,0,0,0,0"),
+        "{row}"
+    );
 }
 
 #[test]

@@ -114,6 +114,7 @@ mod tests {
             policies: vec![PolicyRun {
                 name: "p".into(),
                 metrics,
+                affected: Default::default(),
                 series: None,
                 per_user: Vec::new(),
             }],

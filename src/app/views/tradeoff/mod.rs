@@ -298,6 +298,7 @@ mod tests {
             policies: vec![PolicyRun {
                 name: "p".into(),
                 metrics: metrics(4, 0, 0), // 4 h over 2 users and 2 days
+                affected: Default::default(),
                 series: None,
                 per_user: Vec::new(),
             }],
@@ -321,18 +322,21 @@ mod tests {
                 PolicyRun {
                     name: "tight".into(),
                     metrics: metrics(1, 5, 5), // (1 h, 10)
+                    affected: Default::default(),
                     series: None,
                     per_user: Vec::new(),
                 },
                 PolicyRun {
                     name: "loose".into(),
                     metrics: metrics(10, 0, 0), // (10 h, 0)
+                    affected: Default::default(),
                     series: None,
                     per_user: Vec::new(),
                 },
                 PolicyRun {
                     name: "bad".into(),
                     metrics: metrics(10, 1, 1), // (10 h, 2): beaten by loose
+                    affected: Default::default(),
                     series: None,
                     per_user: Vec::new(),
                 },
