@@ -150,6 +150,8 @@ pub struct LapseApp {
     dialog: Option<file_dialogs::Pending>,
     /// An access log being imported (on its own thread).
     import: Option<log_import::PendingImport>,
+    /// Lapse's data folder (where imported traces are kept), if any.
+    data_folder: Option<PathBuf>,
     /// A file that could not be opened, and why.
     open_error: Option<(PathBuf, Diagnostics)>,
     toasts: Toasts,
@@ -228,6 +230,7 @@ impl LapseApp {
         start: Start,
         recovery_folder: Option<PathBuf>,
     ) -> LapseApp {
+        let data_folder = recovery_folder.clone();
         let recovery = recovery_folder.map(Recovery::in_folder);
         let orphans = recovery.as_ref().map_or_else(Vec::new, Recovery::orphans);
         let ctx = cc.egui_ctx.clone();
@@ -262,6 +265,7 @@ impl LapseApp {
             modals: Modals::default(),
             dialog: None,
             import: None,
+            data_folder,
             open_error: None,
             toasts: Toasts::default(),
             capture: Capture {

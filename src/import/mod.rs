@@ -262,17 +262,30 @@ impl Importer {
             };
             match record {
                 Ok(record) => self.take(line, &record)?,
-                Err(message) => self.malformed(at, message)?,
+                Err(message) => {
+                    // A csv or jsonl field's bad value names its column.
+                    let column = match &parser {
+                        LineParser::Csv(Some(log)) => log.error_column(),
+                        LineParser::Jsonl(log) => log.error_column(),
+                        _ => None,
+                    };
+                    self.malformed_at(at, message, column)?;
+                }
             }
         }
     }
 
-    fn malformed(
+    fn malformed(&mut self, at: (&Path, u64), message: String) -> Result<(), Diagnostics> {
+        self.malformed_at(at, message, None)
+    }
+
+    fn malformed_at(
         &mut self,
         (source, line): (&Path, u64),
         message: String,
+        column: Option<usize>,
     ) -> Result<(), Diagnostics> {
-        let d = Diagnostic::in_file(source, message).at(line as usize, None);
+        let d = Diagnostic::in_file(source, message).at(line as usize, column);
         if self.options.strict {
             return Err(d.into());
         }
@@ -330,7 +343,8 @@ impl Importer {
         }
         self.owners.push(user);
         // Times were checked to lie in 1970..=9999: far below Event's limit.
-        self.events.push(Event::new(stamp.utc_ms as u64, kind));
+        self.events
+            .push(Event::with_tab(stamp.utc_ms as u64, kind, record.tab));
         Ok(())
     }
 
@@ -376,7 +390,7 @@ impl Importer {
                     _ => counts.submit += 1,
                 }
                 // Every kept time is at or after the first event, so after the origin.
-                *e = Event::new(e.time() - origin as u64, e.kind());
+                *e = Event::with_tab(e.time() - origin as u64, e.kind(), e.tab());
             }
             if let Some(last) = kept.last() {
                 last_utc = last_utc.max(last.time() as i64 + origin);
@@ -408,6 +422,7 @@ impl Importer {
                 KeyOutput::Hashed { .. } => "as salted SHA-256 hashes".into(),
             },
             mapping: options.mapping.describe(),
+            filled: None,
         };
         Import {
             trace: builder.finish(),
@@ -440,21 +455,22 @@ fn group_by_user(users: usize, owners: &[u32], events: Vec<Event>) -> (Vec<usize
 
 /// Copies one user's time-ordered events into `kept`, leaving out views and
 /// requests that come less than `window` ms after the last kept view with no
-/// submit between: they are that page's load (redirects, frames, scripts).
-/// Returns how many were folded.
+/// submit between, in the same tab: they are that page's load (redirects,
+/// frames, scripts). Returns how many were folded.
 pub fn fold_page_loads(run: &[Event], window: u64, kept: &mut Vec<Event>) -> u64 {
     kept.clear();
-    let mut last_view: Option<u64> = None;
+    // (time, tab) of the last kept view.
+    let mut last_view: Option<(u64, u8)> = None;
     let mut folded = 0;
     for &e in run {
         match e.kind() {
             EventKind::View | EventKind::Request
-                if last_view.is_some_and(|v| e.time() < v + window) =>
+                if last_view.is_some_and(|(v, tab)| e.time() < v + window && e.tab() == tab) =>
             {
                 folded += 1;
                 continue;
             }
-            EventKind::View => last_view = Some(e.time()),
+            EventKind::View => last_view = Some((e.time(), e.tab())),
             EventKind::Submit => last_view = None,
             _ => {}
         }
@@ -528,6 +544,28 @@ pub fn import_paths(paths: &[PathBuf], options: ImportOptions) -> Result<Import,
         importer.read_path(path)?;
     }
     Ok(importer.finish())
+}
+
+/// Adds modelled typing and reading from `profile` to an import's trace
+/// ([`crate::generate::fill`]) and notes it in the summary.
+pub fn fill_activity(
+    import: Import,
+    profile: &crate::model::profile::Profile,
+    seed: u64,
+) -> Result<Import, String> {
+    let (trace, counts) = crate::generate::fill::fill_trace(&import.trace, profile, seed)?;
+    let summary = Summary {
+        filled: Some(summary::Filled {
+            profile: profile.name.clone(),
+            seed,
+            inputs: counts.inputs,
+            forms: counts.forms,
+            activity: counts.activity,
+            pages_read: counts.pages_read,
+        }),
+        ..import.summary
+    };
+    Ok(Import { trace, summary })
 }
 
 #[cfg(test)]

@@ -155,6 +155,41 @@ pub struct Summary {
     pub key: String,
     pub key_output: String,
     pub mapping: Vec<String>,
+    /// Modelled activity added after the import (`--fill-activity`).
+    pub filled: Option<Filled>,
+}
+
+/// What `--fill-activity` added to the trace (src/generate/fill.rs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filled {
+    pub profile: String,
+    pub seed: u64,
+    pub inputs: u64,
+    pub forms: u64,
+    pub activity: u64,
+    pub pages_read: u64,
+}
+
+/// A pause this long or longer is one that real users make between two
+/// requests at every length (think times are heavy-tailed), so a log whose
+/// pauses skip from below it to far above it has lost its middle.
+const SAMPLED_FROM_MS: u64 = 5 * 60_000;
+/// ... the longer pauses must all be at least this long to call it sampled
+const SAMPLED_JUMP_MS: u64 = 30 * 60_000;
+/// ... and there must be this many of them (a handful proves nothing).
+const SAMPLED_MIN_LONG: usize = 20;
+
+impl Gaps {
+    /// When no pause lies between 5 minutes and the shortest longer one, and
+    /// that is 30 minutes or more while 20 or more pauses are longer than 5
+    /// minutes: `(pauses longer than 5 m, the shortest of them)`. Real think
+    /// times spread over that range; a log that keeps a few minutes of each
+    /// hour (sampled) or has stretches cut out (truncated) has none there.
+    pub fn looks_sampled(&self) -> Option<(usize, u64)> {
+        let long = self.longer_than(SAMPLED_FROM_MS);
+        let shortest = *self.sorted.get(self.sorted.len() - long)?;
+        (long >= SAMPLED_MIN_LONG && shortest >= SAMPLED_JUMP_MS).then_some((long, shortest))
+    }
 }
 
 impl Summary {
@@ -186,6 +221,9 @@ impl Summary {
         out
     }
 }
+
+/// What an unfilled import keeps at 0, said where the numbers are made.
+pub const NO_ACTIVITY_WARNING: &str = "Warning: no in-page activity: the trace has page loads and posts but no key presses or mouse moves (input, activity), so logouts_while_present, lost_inputs, lost_edit_ms and lost_typing_ms come out 0 under every policy, and warnings are answered only by page loads: true of the trace, not of the users. --fill-activity PROFILE adds modelled typing before each submit and reading after each view, keeping the logged requests as they are (docs/import.md).";
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -287,6 +325,21 @@ impl fmt::Display for Summary {
             f,
             "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
         )?;
+        match &self.filled {
+            None => writeln!(f, "{NO_ACTIVITY_WARNING}")?,
+            Some(fill) => writeln!(
+                f,
+                "Filled with modelled activity (profile {:?}, seed {}): {} typed before {} of {} submits, {} on {} of {} views; the logged events are kept as they were (docs/import.md)",
+                fill.profile,
+                fill.seed,
+                plural(fill.inputs, "input", "inputs"),
+                fill.forms,
+                e.submit,
+                plural(fill.activity, "scroll", "scrolls"),
+                fill.pages_read,
+                e.view,
+            )?,
+        }
         if let Some(s) = &self.span {
             writeln!(
                 f,
@@ -319,6 +372,13 @@ impl fmt::Display for Summary {
                 .map(|&m| format!("> {m}m {}", percent(g.longer_than(m * 60_000), g.count())))
                 .collect();
             writeln!(f, "  {}", shares.join("  "))?;
+        }
+        if let Some((long, shortest)) = g.looks_sampled() {
+            writeln!(
+                f,
+                "Warning: the pauses look sampled or truncated: {long} pauses are longer than 5m, yet none lies between 5m and {} (the shortest of them), so the shares above 5m are all alike. Real pauses spread over that range: the log probably keeps only some minutes of each hour, or has stretches cut out. A user seen on both sides of a missing stretch shows one long pause there, which every idle timeout shorter than it counts as a logout; check how the log was collected before trusting those numbers.",
+                human_ms(shortest)
+            )?;
         }
         writeln!(f, "Mapping:")?;
         for rule in &self.mapping {
