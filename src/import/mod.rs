@@ -628,6 +628,99 @@ mod tests {
         assert_eq!(events, [36_000_000, 36_600_000]);
     }
 
+    fn import_text(format: LogFormat, strict: bool, text: &str, name: &str) -> Result<Import, Diagnostics> {
+        let options = ImportOptions {
+            format,
+            key_output: KeyOutput::Raw,
+            strict,
+            ..ImportOptions::default()
+        };
+        let mut importer = Importer::new(options).map_err(Diagnostics::from)?;
+        importer.read(text.as_bytes(), Path::new(name))?;
+        Ok(importer.finish())
+    }
+
+    fn times_kinds_tabs(import: &Import) -> Vec<(u64, EventKind, u8)> {
+        import
+            .trace
+            .user_events(0)
+            .iter()
+            .map(|e| (e.time(), e.kind(), e.tab()))
+            .collect()
+    }
+
+    #[test]
+    fn a_tab_column_puts_events_in_their_tabs() {
+        use EventKind::*;
+        // 10:00 is 36 000 000 ms after midnight. The view in tab 1 at
+        // 10:00:01 is within the 3 s page-load window of tab 0's view but
+        // in another tab: a page of its own. Tab 1's request 1 s after
+        // tab 1's view is folded into it; an empty tab is tab 0.
+        let text = "time,addr,method,path,tab\n\
+            2015-05-17T10:00:00Z,1.2.3.4,GET,/a,0\n\
+            2015-05-17T10:00:01Z,1.2.3.4,GET,/b,1\n\
+            2015-05-17T10:00:02Z,1.2.3.4,GET,/api/x,1\n\
+            2015-05-17T10:01:00Z,1.2.3.4,POST,/b,255\n\
+            2015-05-17T10:02:00Z,1.2.3.4,GET,/c,\n";
+        let import = import_text(LogFormat::Csv, true, text, "t.csv").expect("imports");
+        assert_eq!(
+            times_kinds_tabs(&import),
+            [
+                (36_000_000, View, 0),
+                (36_001_000, View, 1),
+                (36_060_000, Submit, 255),
+                (36_120_000, View, 0),
+            ]
+        );
+        let jsonl = r#"{"time": "2015-05-17T10:00:00Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": 3}
+{"time": "2015-05-17T10:00:10Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": "4"}
+{"time": "2015-05-17T10:00:20Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": null}
+"#;
+        let import = import_text(LogFormat::Jsonl, true, jsonl, "t.jsonl").expect("imports");
+        assert_eq!(
+            times_kinds_tabs(&import),
+            [
+                (36_000_000, View, 3),
+                (36_010_000, View, 4),
+                (36_020_000, View, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_tab_names_file_line_and_column() {
+        let head = "time,addr,method,path,tab\n2015-05-17T10:00:00Z,1.2.3.4,GET,/,1\n";
+        // The tab field starts at byte 36 of `2015-05-17T10:00:00Z,1.2.3.4,GET,/,`.
+        for bad in ["256", "-1", "1.5", "x", "\"x\""] {
+            let text = format!("{head}2015-05-17T10:00:00Z,1.2.3.4,GET,/,{bad}\n");
+            let e = import_text(LogFormat::Csv, true, &text, "t.csv")
+                .err()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            assert!(e.starts_with("t.csv:3:36: bad tab "), "{bad}: {e}");
+            assert!(e.contains("expected a whole number 0-255"), "{bad}: {e}");
+        }
+        // Not strict: the line is skipped and named the same way.
+        let text = format!("{head}2015-05-17T10:00:00Z,1.2.3.4,GET,/,300\n");
+        let import = import_text(LogFormat::Csv, false, &text, "t.csv").expect("imports");
+        assert_eq!(import.summary.left_out.malformed, 1);
+        assert_eq!(
+            import.summary.first_malformed[0].to_string(),
+            "t.csv:3:36: bad tab \"300\": expected a whole number 0-255"
+        );
+        // JSON: the column where the value starts.
+        for bad in ["256", "-1", "1.5", "true", "\"x\""] {
+            let line = format!(
+                r#"{{"time": "2015-05-17T10:00:00Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": {bad}}}"#
+            );
+            let e = import_text(LogFormat::Jsonl, true, &format!("{line}\n"), "t.jsonl")
+                .err()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            assert!(e.starts_with("t.jsonl:1:90: bad tab "), "{bad}: {e}");
+        }
+    }
+
     #[test]
     fn lines_are_read_with_a_bound() {
         let text = b"short\nlonger line\n\nlast without break";
