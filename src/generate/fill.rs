@@ -13,14 +13,15 @@
 //! - **reading after a view**: any other gap that starts at a `view` is the
 //!   page being read: the profile's `Read` task draws a length, and an
 //!   `activity` (a scroll) comes each `Read` scroll gap until that length is
-//!   used up (as the generator's `Read` does). Reading after a user's last
-//!   view is kept too: they read the last page before leaving.
+//!   used up (as the generator's `Read` does).
 //!
-//! Nothing added reaches or crosses the next logged event: an input or
-//! scroll that would come at or after it is dropped, and so is the rest of
-//! that gap's fill. Each user draws from their own stream, seeded by the
-//! seed and their name, so the seed fixes the result byte for byte and one
-//! user's fill does not depend on the others.
+//! Nothing is added after a user's last logged event (the log cannot say
+//! how long they stayed), and nothing added reaches or crosses the next
+//! logged event: an input or scroll that would come at or after it is
+//! dropped, and so is the rest of that gap's fill. Each user draws from
+//! their own stream, seeded by the seed and their number in the trace, so
+//! the seed fixes the result byte for byte and one user's fill does not
+//! depend on the others.
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -84,14 +85,15 @@ impl Filler {
     ) {
         for (i, &event) in logged.iter().enumerate() {
             out.push(event);
-            let next = logged.get(i + 1).copied();
+            let Some(&next) = logged.get(i + 1) else {
+                break;
+            };
             // Added events stay strictly before the next logged one.
-            let until = next.map_or(u64::MAX, Event::time);
-            match (next.map(Event::kind), event.kind()) {
-                (Some(EventKind::Submit), _) => {
+            let until = next.time();
+            match (next.kind(), event.kind()) {
+                (EventKind::Submit, _) => {
                     if let Some((edits, think)) = &self.typing {
-                        let tab = next.map_or(0, Event::tab);
-                        let n = type_form(edits, think, event.time(), until, tab, rng, out);
+                        let n = type_form(edits, think, event.time(), until, next.tab(), rng, out);
                         counts.inputs += n;
                         counts.forms += u64::from(n > 0);
                     }
@@ -159,9 +161,11 @@ fn read_page(
     n
 }
 
-/// The random stream of one user's fill.
-pub fn fill_rng(seed: u64, user: &str) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(super::user_seed(seed, user, 0) ^ FILL_STREAM)
+/// The random stream of the fill of the trace's user number `user`. By
+/// number, not name: an import hashes names with a fresh salt each run, and
+/// the same log and seed must give the same fill.
+pub fn fill_rng(seed: u64, user: usize) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(super::user_seed(seed, "fill", user as u64) ^ FILL_STREAM)
 }
 
 /// `trace` with every user's pages filled from `profile`, and what was added.
@@ -174,9 +178,9 @@ pub fn fill_trace(
     let mut builder = TraceBuilder::with_capacity(trace.num_users(), trace.num_events() * 4);
     let mut counts = FillCounts::default();
     let mut events = Vec::new();
-    for (name, logged) in trace.users() {
+    for (user, (name, logged)) in trace.users().enumerate() {
         events.clear();
-        filler.fill_user(logged, &mut fill_rng(seed, name), &mut events, &mut counts);
+        filler.fill_user(logged, &mut fill_rng(seed, user), &mut events, &mut counts);
         builder.push_user(name.to_string(), &events);
     }
     Ok((builder.finish(), counts))
@@ -274,11 +278,9 @@ mod tests {
                 (180 * S, Activity),
                 // After a request: nothing.
                 (600 * S, Request),
+                // After the last logged event: nothing (how long they stayed
+                // is not in the log).
                 (700 * S, View),
-                // The last page is read too.
-                (720 * S, Activity),
-                (740 * S, Activity),
-                (760 * S, Activity),
             ]
         );
     }
@@ -351,8 +353,8 @@ mod tests {
     }
 
     /// With the office profile's random draws: the logged events are all
-    /// kept in order, every added one lies strictly between two logged ones
-    /// (or after the last view), and the seed fixes the result.
+    /// kept in order, every added one lies strictly between two logged
+    /// ones, and the seed fixes the result.
     #[test]
     fn random_fills_keep_the_log_and_are_fixed_by_the_seed() {
         let office = Profile::office("office");
@@ -382,6 +384,11 @@ mod tests {
                 .filter(|e| e.kind().reaches_server())
                 .collect();
             assert_eq!(kept, logged, "{name}: the logged events, exactly");
+            assert_eq!(
+                filled.last(),
+                logged.last(),
+                "{name}: nothing after the log"
+            );
             for pair in filled.windows(2) {
                 let added = !pair[1].kind().reaches_server();
                 if added {

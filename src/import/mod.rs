@@ -628,7 +628,12 @@ mod tests {
         assert_eq!(events, [36_000_000, 36_600_000]);
     }
 
-    fn import_text(format: LogFormat, strict: bool, text: &str, name: &str) -> Result<Import, Diagnostics> {
+    fn import_text(
+        format: LogFormat,
+        strict: bool,
+        text: &str,
+        name: &str,
+    ) -> Result<Import, Diagnostics> {
         let options = ImportOptions {
             format,
             key_output: KeyOutput::Raw,

@@ -416,7 +416,10 @@ mod tests {
         // 100 short pauses and 20 of an hour or more, none between: sampled.
         let mut gaps: Vec<u64> = (0..100).map(|i| secs(i % 50 + 1)).collect();
         gaps.extend((0..20).map(|i| 59 * MIN + i * MIN));
-        assert_eq!(Gaps::new(gaps.clone()).looks_sampled(), Some((20, 59 * MIN)));
+        assert_eq!(
+            Gaps::new(gaps.clone()).looks_sampled(),
+            Some((20, 59 * MIN))
+        );
         // One pause of 20 minutes in the range: real pauses, not sampled.
         let mut with_middle = gaps.clone();
         with_middle.push(20 * MIN);
@@ -427,7 +430,10 @@ mod tests {
         // Exactly 5 minutes is not longer than 5 minutes; the jump must reach 30.
         let mut edge: Vec<u64> = vec![5 * MIN; 10];
         edge.extend(vec![30 * MIN; 20]);
-        assert_eq!(Gaps::new(edge.clone()).looks_sampled(), Some((20, 30 * MIN)));
+        assert_eq!(
+            Gaps::new(edge.clone()).looks_sampled(),
+            Some((20, 30 * MIN))
+        );
         edge.push(30 * MIN - 1);
         assert_eq!(Gaps::new(edge).looks_sampled(), None);
         assert_eq!(Gaps::default().looks_sampled(), None);
