@@ -608,6 +608,40 @@ fn a_save_that_fails_keeps_the_edits_and_says_why() {
 }
 
 #[test]
+fn a_save_error_goes_away_once_a_save_succeeds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    let taken = dir.path().join("taken.ron");
+    std::fs::create_dir(&taken).expect("dir");
+    harness.state_mut().queue(Command::SaveTo {
+        path: taken.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    let failure = format!(
+        "Could not save: {}: cannot write: is a directory, not a file",
+        taken.display()
+    );
+    assert!(has_label(&harness, &failure), "the error is shown");
+    // The same action, now to a writable file: the error is no longer true.
+    let good = dir.path().join("good.ron");
+    harness.state_mut().queue(Command::SaveTo {
+        path: good.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    assert!(!harness.state().document().is_dirty());
+    let toasts = harness.state().toasts();
+    assert_eq!(toasts.last(), Some(&format!("Saved {}", good.display())));
+    assert!(
+        !toasts.iter().any(|t| t.starts_with("Could not")),
+        "{toasts:?}"
+    );
+    assert!(!has_label(&harness, &failure), "the error is gone");
+}
+
+#[test]
 fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("nope.ron");
