@@ -376,6 +376,7 @@ impl Importer {
         let mut window_folded = 0;
         let mut gaps = Vec::with_capacity(grouped.len());
         let mut last_utc = i64::MIN;
+        let mut tabs_logged = false;
         let mut kept = Vec::new();
         for (user, key) in keys.iter().enumerate() {
             let run = &grouped[offsets[user]..offsets[user + 1]];
@@ -384,6 +385,7 @@ impl Importer {
                 gaps.push(pair[1].time() - pair[0].time());
             }
             for e in &mut kept {
+                tabs_logged |= e.tab() != 0;
                 match e.kind() {
                     EventKind::View => counts.view += 1,
                     EventKind::Request => counts.request += 1,
@@ -423,6 +425,7 @@ impl Importer {
             },
             mapping: options.mapping.describe(),
             filled: None,
+            tabs_logged,
         };
         Import {
             trace: builder.finish(),
@@ -677,6 +680,7 @@ mod tests {
                 (36_120_000, View, 0),
             ]
         );
+        assert!(import.summary.tabs_logged);
         let jsonl = r#"{"time": "2015-05-17T10:00:00Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": 3}
 {"time": "2015-05-17T10:00:10Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": "4"}
 {"time": "2015-05-17T10:00:20Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": null}

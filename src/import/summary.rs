@@ -157,6 +157,8 @@ pub struct Summary {
     pub mapping: Vec<String>,
     /// Modelled activity added after the import (`--fill-activity`).
     pub filled: Option<Filled>,
+    /// Some event is in a tab other than 0 (a csv or jsonl `tab` field).
+    pub tabs_logged: bool,
 }
 
 /// What `--fill-activity` added to the trace (src/generate/fill.rs).
@@ -224,6 +226,42 @@ impl Summary {
 
 /// What an unfilled import keeps at 0, said where the numbers are made.
 pub const NO_ACTIVITY_WARNING: &str = "Warning: no in-page activity: the trace has page loads and posts but no key presses or mouse moves (input, activity), so logouts_while_present, lost_inputs, lost_edit_ms and lost_typing_ms come out 0 under every policy, and warnings are answered only by page loads: true of the trace, not of the users. --fill-activity PROFILE adds modelled typing before each submit and reading after each view, keeping the logged requests as they are (docs/import.md).";
+
+impl Summary {
+    /// What the log cannot show, less what the import has anyway (a `tab`
+    /// field, modelled activity).
+    fn not_in_the_log(&self) -> String {
+        let filled = self.filled.is_some();
+        let mut missing = Vec::new();
+        let mut so = Vec::new();
+        if !self.tabs_logged {
+            missing.push("tabs (every event is in tab 0)");
+        }
+        if !filled {
+            missing.push("key presses and mouse moves (no input or activity)");
+            so.push("logouts while present, lost edits and typing");
+        }
+        missing.push("laptop sleep");
+        if !self.tabs_logged {
+            so.push("one tab's timer logging out another");
+        }
+        let so = match so.as_slice() {
+            [] => "so client_clock changes nothing".to_string(),
+            [one] => format!("so {one} cannot show"),
+            [a, b] => format!("so {a}, and {b} cannot show"),
+            _ => unreachable!("two consequences at most"),
+        };
+        let modelled = if filled {
+            " (key presses and mouse moves are modelled, below)"
+        } else {
+            ""
+        };
+        format!(
+            "Not in an access log: {}; {so}{modelled} (docs/import.md)",
+            missing.join(", ")
+        )
+    }
+}
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -321,10 +359,7 @@ impl fmt::Display for Summary {
             e.submit,
             self.window_folded
         )?;
-        writeln!(
-            f,
-            "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
-        )?;
+        writeln!(f, "{}", self.not_in_the_log())?;
         match &self.filled {
             None => writeln!(f, "{NO_ACTIVITY_WARNING}")?,
             Some(fill) => writeln!(
@@ -437,6 +472,40 @@ mod tests {
         edge.push(30 * MIN - 1);
         assert_eq!(Gaps::new(edge).looks_sampled(), None);
         assert_eq!(Gaps::default().looks_sampled(), None);
+    }
+
+    #[test]
+    fn what_the_log_cannot_show_depends_on_what_the_import_has() {
+        let plain = Summary::default();
+        assert_eq!(
+            plain.not_in_the_log(),
+            "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
+        );
+        let tabs = Summary {
+            tabs_logged: true,
+            ..Summary::default()
+        };
+        assert_eq!(
+            tabs.not_in_the_log(),
+            "Not in an access log: key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing cannot show (docs/import.md)"
+        );
+        let filled = Summary {
+            filled: Some(Filled::default()),
+            ..Summary::default()
+        };
+        assert_eq!(
+            filled.not_in_the_log(),
+            "Not in an access log: tabs (every event is in tab 0), laptop sleep; so one tab's timer logging out another cannot show (key presses and mouse moves are modelled, below) (docs/import.md)"
+        );
+        let both = Summary {
+            filled: Some(Filled::default()),
+            tabs_logged: true,
+            ..Summary::default()
+        };
+        assert_eq!(
+            both.not_in_the_log(),
+            "Not in an access log: laptop sleep; so client_clock changes nothing (key presses and mouse moves are modelled, below) (docs/import.md)"
+        );
     }
 
     #[test]
