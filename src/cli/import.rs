@@ -10,7 +10,7 @@ use crate::fsio::write_to;
 use crate::model::duration::Dur;
 use crate::model::{Diagnostic, Diagnostics};
 
-use crate::generate::fill::find_profile;
+use crate::generate::fill::{Filler, find_profile};
 use crate::import::keys::{KeyOutput, UserKey};
 use crate::import::mapping::{self, Mapping, parse_methods, parse_regex};
 use crate::import::{Import, ImportOptions, LogFormat, fill_activity, import_paths};
@@ -132,6 +132,8 @@ fn fill_choice(args: &ImportArgs) -> Result<Option<(Profile, u64)>, Diagnostics>
     let scenario = args.profiles.as_deref().map(Scenario::load).transpose()?;
     let profiles = scenario.as_ref().map_or(&[][..], |s| &s.scenario.profiles);
     let profile = find_profile(name, profiles).map_err(Diagnostic::new)?;
+    // A profile with nothing to fill with is refused before the log is read.
+    Filler::new(&profile).map_err(Diagnostic::new)?;
     let seed = args.seed.or(scenario.map(|s| s.scenario.seed)).unwrap_or(0);
     Ok(Some((profile, seed)))
 }
