@@ -32,8 +32,8 @@ use crate::model::profile::Profile;
 use crate::model::trace::TraceBuilder;
 use crate::model::{Event, EventKind, Trace};
 
-/// Mixed into a user's seed so that a fill never shares a stream with a
-/// generated user of the same name.
+/// Mixed into a user's seed so that a fill never shares a stream with the
+/// same-numbered user of a generated group that happens to be named "fill".
 const FILL_STREAM: u64 = 0x6669_6c6c_2d69_6e21; // "fill-in!"
 
 /// A profile's page habits, ready to draw from.
