@@ -608,6 +608,40 @@ fn a_save_that_fails_keeps_the_edits_and_says_why() {
 }
 
 #[test]
+fn a_save_error_goes_away_once_a_save_succeeds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = app(egui::Theme::Dark, false);
+    set_text(&mut harness, "Idle timeout", "1h");
+    let taken = dir.path().join("taken.ron");
+    std::fs::create_dir(&taken).expect("dir");
+    harness.state_mut().queue(Command::SaveTo {
+        path: taken.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    let failure = format!(
+        "Could not save: {}: cannot write: is a directory, not a file",
+        taken.display()
+    );
+    assert!(has_label(&harness, &failure), "the error is shown");
+    // The same action, now to a writable file: the error is no longer true.
+    let good = dir.path().join("good.ron");
+    harness.state_mut().queue(Command::SaveTo {
+        path: good.clone(),
+        then: None,
+    });
+    settle(&mut harness);
+    assert!(!harness.state().document().is_dirty());
+    let toasts = harness.state().toasts();
+    assert_eq!(toasts.last(), Some(&format!("Saved {}", good.display())));
+    assert!(
+        !toasts.iter().any(|t| t.starts_with("Could not")),
+        "{toasts:?}"
+    );
+    assert!(!has_label(&harness, &failure), "the error is gone");
+}
+
+#[test]
 fn lapse_gui_refuses_a_missing_file_before_opening_a_window() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("nope.ron");
@@ -690,19 +724,33 @@ fn a_dropped_access_log_is_imported_and_replayed() {
         lapse::import::ImportOptions::default(),
     )
     .expect("the fixture imports");
-    let mut harness = app(egui::Theme::Dark, false);
+    // The window's data folder, where its imports are kept.
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut harness = with_recovery(Start::File(example_b()), data.path());
     harness
         .input_mut()
         .dropped_files
         .push(Arc::new(Dropped(log.clone())));
     settle(&mut harness);
-    let trace = dir.path().join("combined.trace.csv");
-    assert_eq!(
-        harness.state().document().scenario.population,
-        lapse::model::Population::Trace {
-            path: trace.clone()
-        }
+    let lapse::model::Population::Trace { path: trace } =
+        harness.state().document().scenario.population.clone()
+    else {
+        panic!("the population is the imported trace");
+    };
+    // Kept in Lapse's imports folder, named after the log; the log's own
+    // folder is left as it was.
+    assert_eq!(trace.parent(), Some(&*data.path().join("imports")));
+    let name = trace.file_name().map(|n| n.to_string_lossy().into_owned());
+    assert!(
+        name.as_deref()
+            .is_some_and(|n| n.starts_with("combined-") && n.ends_with(".trace.csv")),
+        "{name:?}"
     );
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("the log's folder")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(beside, ["combined.log"], "nothing written beside the log");
     let users = direct.trace.num_users();
     assert!(users > 1, "the fixture has several users");
     assert!(
@@ -714,6 +762,42 @@ fn a_dropped_access_log_is_imported_and_replayed() {
     assert!(
         has_label(&harness, "Imported combined.log"),
         "the summary window"
+    );
+    // The notification says where the trace went.
+    assert!(
+        harness
+            .query_by_label_contains(&format!("into {}", trace.display()))
+            .is_some(),
+        "the notification names the trace"
+    );
+    // The summary warns of the missing activity and offers the fill.
+    assert!(
+        harness
+            .query_by_label_contains("Warning: no in-page activity")
+            .is_some()
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Fill with modelled activity")
+        .click();
+    settle(&mut harness);
+    let lapse::model::Population::Trace { path: filled } =
+        harness.state().document().scenario.population.clone()
+    else {
+        panic!("the population is the filled trace");
+    };
+    assert!(
+        filled.to_string_lossy().ends_with(".filled.trace.csv"),
+        "{}",
+        filled.display()
+    );
+    let filled_trace = lapse::model::Trace::load(&filled).expect("the filled trace loads");
+    assert!(filled_trace.num_events() > direct.trace.num_events());
+    assert_eq!(filled_trace.num_users(), users);
+    assert!(
+        harness
+            .query_by_label_contains("Filled with modelled activity (profile \"office\", seed 1)")
+            .is_some(),
+        "the summary of the filled import, with example B's seed"
     );
 }
 

@@ -35,6 +35,9 @@ pub enum Command {
     UseTrace(PathBuf),
     /// Pick a trace file in a dialog, for the population.
     ChooseTrace,
+    /// Import this access log again, its pages filled with modelled typing
+    /// and reading, and use that trace.
+    FillImport(PathBuf),
     Undo,
     Redo,
     AddPolicy,
@@ -127,6 +130,7 @@ impl Command {
             Command::Discard(command) => format!("{} without saving", command.label()),
             Command::UseTrace(path) => format!("Use trace {}", path.display()),
             Command::ChooseTrace => "Choose trace or access log…".into(),
+            Command::FillImport(_) => "Fill with modelled activity".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::AddPolicy => "Add policy".into(),
@@ -177,6 +181,9 @@ impl Command {
             Command::SaveTo { .. } => "Save the scenario to this file",
             Command::Discard(_) => "Go ahead and lose the unsaved edits",
             Command::UseTrace(_) => "Replay the users of this trace file",
+            Command::FillImport(_) => {
+                "Import the log again, adding typing before each submit and reading after each view from the office profile (the scenario's own, if it has one) with the scenario's seed; the logged requests stay as they are (docs/import.md)"
+            }
             Command::ChooseTrace => {
                 "Pick a trace in the canonical CSV (user,time_ms,kind), or a web server's access log (imported into a trace first), to replay against the policies"
             }

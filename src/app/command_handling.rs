@@ -8,6 +8,7 @@ use super::command::Command;
 use super::document::{self, Document};
 use super::file_dialogs::Purpose;
 use super::modals::unsaved::{SaveAnswer, UnsavedChanges};
+use super::notify::Action;
 use super::{LapseApp, blank_scenario, default_file, file_export, log_import, views};
 use crate::analysis::export::{Target, export};
 use crate::analysis::param::Param;
@@ -89,12 +90,15 @@ impl LapseApp {
                 Ok(()) => {
                     self.state.remember(&path);
                     self.texts.clear();
-                    self.toasts.info(format!("Saved {}", path.display()));
+                    self.toasts
+                        .succeeded(Action::Save, format!("Saved {}", path.display()));
                     if let Some(then) = then {
                         self.commands.push(*then);
                     }
                 }
-                Err(e) => self.toasts.error(format!("Could not save: {e}")),
+                Err(e) => self
+                    .toasts
+                    .failed(Action::Save, format!("Could not save: {e}")),
             },
             Command::Discard(command) => {
                 if *command == Command::Quit {
@@ -104,6 +108,7 @@ impl LapseApp {
             }
             Command::UseTrace(path) => self.use_trace(ctx, &path),
             Command::ChooseTrace => self.ask(ctx, Purpose::ChooseTrace, None),
+            Command::FillImport(log) => self.start_import(ctx, &log, true),
             Command::Undo => {
                 if self.doc.undo() {
                     self.texts.clear();
@@ -231,12 +236,13 @@ impl LapseApp {
             return;
         };
         match write(path, &results.run) {
-            Ok(()) => self
-                .toasts
-                .info(format!("Exported the {what} to {}", path.display())),
+            Ok(()) => self.toasts.succeeded(
+                Action::Export,
+                format!("Exported the {what} to {}", path.display()),
+            ),
             Err(e) => self
                 .toasts
-                .error(format!("Could not export the {what}: {e}")),
+                .failed(Action::Export, format!("Could not export the {what}: {e}")),
         }
     }
 
@@ -246,12 +252,13 @@ impl LapseApp {
             return;
         };
         match super::report::export_report(results, &self.doc, self.selected_policy, path) {
-            Ok(()) => self
-                .toasts
-                .info(format!("Exported the report to {}", path.display())),
+            Ok(()) => self.toasts.succeeded(
+                Action::Export,
+                format!("Exported the report to {}", path.display()),
+            ),
             Err(e) => self
                 .toasts
-                .error(format!("Could not export the report: {e}")),
+                .failed(Action::Export, format!("Could not export the report: {e}")),
         }
     }
 
@@ -276,13 +283,14 @@ impl LapseApp {
                 self.replace_document(Document::new(file));
                 self.state.remember(path);
                 self.open_error = None;
-                self.toasts.info(format!("Opened {}", path.display()));
+                self.toasts
+                    .succeeded(Action::Open, format!("Opened {}", path.display()));
             }
             Err(problems) => {
-                self.toasts.error(format!(
-                    "Could not open {}: see the problems below",
-                    path.display()
-                ));
+                self.toasts.failed(
+                    Action::Open,
+                    format!("Could not open {}: see the problems below", path.display()),
+                );
                 self.open_error = Some((path.to_path_buf(), problems));
             }
         }
@@ -292,12 +300,7 @@ impl LapseApp {
     fn use_trace(&mut self, ctx: &egui::Context, path: &Path) {
         if !log_import::is_trace(path) {
             // An access log: import it into a trace first (on its own thread).
-            if self.import.is_some() {
-                self.toasts.error("An import is already running.");
-                return;
-            }
-            let wake = ctx.clone();
-            self.import = Some(log_import::start(path, move || wake.request_repaint()));
+            self.start_import(ctx, path, false);
             return;
         }
         self.doc.checkpoint();
@@ -311,6 +314,29 @@ impl LapseApp {
         self.texts.clear();
         self.toasts
             .info(format!("Replaying the users of {}", path.display()));
+    }
+
+    /// Imports the access log at `log` on its own thread into Lapse's
+    /// imports folder; `fill`: with modelled activity from the scenario's
+    /// `office` profile (or the built-in one) and the scenario's seed.
+    fn start_import(&mut self, ctx: &egui::Context, log: &Path, fill: bool) {
+        if self.import.is_some() {
+            self.toasts.error("An import is already running.");
+            return;
+        }
+        let fill = fill.then(|| {
+            let scenario = &self.doc.scenario;
+            let profile = crate::generate::fill::find_profile("office", &scenario.profiles)
+                .unwrap_or_else(|_| crate::model::profile::Profile::office("office"));
+            (profile, scenario.seed)
+        });
+        let request = log_import::ImportRequest {
+            log: log.to_path_buf(),
+            folder: log_import::imports_folder(self.data_folder.as_deref()),
+            fill,
+        };
+        let wake = ctx.clone();
+        self.import = Some(log_import::start(request, move || wake.request_repaint()));
     }
 
     pub(super) fn replace_document(&mut self, doc: Document) {

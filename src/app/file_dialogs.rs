@@ -150,3 +150,80 @@ pub fn open(
         suggestion,
     }
 }
+
+/// The file a path typed into the fallback prompt names. The prompt starts
+/// with the dialog's suggestion (`prefill`: a folder ending in a separator,
+/// or a folder and a file name). An absolute path typed after that folder
+/// (`/home/me/scenarios//tmp/a.ron`) means that path, not one inside the
+/// folder; a relative one (`a.ron`) is taken from the folder, not from
+/// wherever the program happened to start.
+pub fn typed_path(text: &str, prefill: &Path) -> PathBuf {
+    let text = text.trim();
+    let folder = if prefill
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator)
+    {
+        prefill
+    } else {
+        prefill.parent().unwrap_or(Path::new(""))
+    };
+    let folder_text = folder.to_string_lossy();
+    let folder_text = folder_text.trim_end_matches(std::path::is_separator);
+    if !folder_text.is_empty()
+        && let Some(rest) = text.strip_prefix(folder_text)
+    {
+        // What follows the folder and one separator: absolute on its own?
+        let after = rest.strip_prefix(std::path::is_separator).unwrap_or(rest);
+        if Path::new(after).is_absolute() {
+            return PathBuf::from(after);
+        }
+    }
+    let typed = Path::new(text);
+    if typed.is_absolute() || folder.as_os_str().is_empty() {
+        typed.to_path_buf()
+    } else {
+        folder.join(typed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_typed_absolute_path_is_not_put_inside_the_folder() {
+        let folder = Path::new("/home/me/scenarios/");
+        // Typed after the prefilled folder: the absolute path wins.
+        assert_eq!(
+            typed_path("/home/me/scenarios//tmp/a.ron", folder),
+            Path::new("/tmp/a.ron")
+        );
+        // The folder replaced by an absolute path: as typed.
+        assert_eq!(typed_path(" /tmp/a.ron ", folder), Path::new("/tmp/a.ron"));
+        // The prefilled folder completed with a name: inside it.
+        assert_eq!(
+            typed_path("/home/me/scenarios/a.ron", folder),
+            Path::new("/home/me/scenarios/a.ron")
+        );
+        // A bare name: from the folder, not from the working directory.
+        assert_eq!(
+            typed_path("a.ron", folder),
+            Path::new("/home/me/scenarios/a.ron")
+        );
+        // A save's suggestion (folder and name): the name selected and
+        // replaced by an absolute path.
+        let save = Path::new("/home/me/scenarios/untitled.ron");
+        assert_eq!(
+            typed_path("/home/me/scenarios//srv/b.ron", save),
+            Path::new("/srv/b.ron")
+        );
+        assert_eq!(
+            typed_path("b.ron", save),
+            Path::new("/home/me/scenarios/b.ron")
+        );
+        // No folder suggested: as typed.
+        assert_eq!(typed_path("b.ron", Path::new("")), Path::new("b.ron"));
+    }
+}

@@ -8,6 +8,7 @@ use super::command::Command;
 use super::command_handling::restored_document;
 use super::modals::import_summary::ImportSummary;
 use super::modals::path_prompt::PathPrompt;
+use super::notify::Action;
 use super::{LapseApp, file_dialogs, file_export, log_import};
 use crate::model::Scenario;
 
@@ -191,22 +192,34 @@ impl LapseApp {
         };
         match result {
             Ok(imported) => {
-                self.toasts.info(format!(
-                    "Imported {} into {}",
-                    imported.log.display(),
-                    imported.trace.display()
-                ));
+                let what = if imported.filled {
+                    "with modelled activity "
+                } else {
+                    ""
+                };
+                self.toasts.succeeded(
+                    Action::Import,
+                    format!(
+                        "Imported {} {what}into {} (Lapse's imports folder; the log's folder is left as it was)",
+                        imported.log.display(),
+                        imported.trace.display()
+                    ),
+                );
                 self.commands.push(Command::UseTrace(imported.trace));
                 self.modals.import_summary = Some(ImportSummary {
                     log: imported.log,
                     summary: imported.summary,
+                    filled: imported.filled,
                 });
             }
             Err(problems) => {
-                self.toasts.error(format!(
-                    "Could not import {}: see the problems below",
-                    pending.log.display()
-                ));
+                self.toasts.failed(
+                    Action::Import,
+                    format!(
+                        "Could not import {}: see the problems below",
+                        pending.log.display()
+                    ),
+                );
                 self.open_error = Some((pending.log, problems));
             }
         }

@@ -156,6 +156,8 @@ pub struct LapseApp {
     import: Option<log_import::PendingImport>,
     /// A Recommend… search under way (on its own thread).
     recommending: Option<recommend::PendingRecommend>,
+    /// Lapse's data folder (where imported traces are kept), if any.
+    data_folder: Option<PathBuf>,
     /// A file that could not be opened, and why.
     open_error: Option<(PathBuf, Diagnostics)>,
     toasts: Toasts,
@@ -237,6 +239,7 @@ impl LapseApp {
         start: Start,
         recovery_folder: Option<PathBuf>,
     ) -> LapseApp {
+        let data_folder = recovery_folder.clone();
         let recovery = recovery_folder.map(Recovery::in_folder);
         let orphans = recovery.as_ref().map_or_else(Vec::new, Recovery::orphans);
         let ctx = cc.egui_ctx.clone();
@@ -273,6 +276,7 @@ impl LapseApp {
             dialog: None,
             import: None,
             recommending: None,
+            data_folder,
             open_error: None,
             toasts: Toasts::default(),
             capture: Capture {

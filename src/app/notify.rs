@@ -8,10 +8,21 @@ pub enum Level {
     Error,
 }
 
+/// A file action whose failure is reported until the same action succeeds:
+/// "Could not save" goes away once a save worked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Open,
+    Save,
+    Import,
+    Export,
+}
+
 #[derive(Clone, Debug)]
 struct Toast {
     level: Level,
     text: String,
+    action: Option<Action>,
     /// When it was shown (egui time, seconds); `None` until first drawn.
     shown_at: Option<f64>,
 }
@@ -26,18 +37,33 @@ const INFO_SECONDS: f64 = 4.0;
 
 impl Toasts {
     pub fn info(&mut self, text: impl Into<String>) {
-        self.push(Level::Info, text.into());
+        self.push(Level::Info, text.into(), None);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.push(Level::Error, text.into());
+        self.push(Level::Error, text.into(), None);
     }
 
-    fn push(&mut self, level: Level, text: String) {
+    /// `action` failed: the message stays until dismissed or until the
+    /// same action succeeds ([`Toasts::succeeded`]).
+    pub fn failed(&mut self, action: Action, text: impl Into<String>) {
+        self.push(Level::Error, text.into(), Some(action));
+    }
+
+    /// `action` worked: its earlier failures are no longer true, so their
+    /// messages go, and this one is shown as information.
+    pub fn succeeded(&mut self, action: Action, text: impl Into<String>) {
+        self.items
+            .retain(|t| !(t.level == Level::Error && t.action == Some(action)));
+        self.push(Level::Info, text.into(), Some(action));
+    }
+
+    fn push(&mut self, level: Level, text: String, action: Option<Action>) {
         self.items.retain(|t| t.text != text);
         self.items.push(Toast {
             level,
             text,
+            action,
             shown_at: None,
         });
         // Keep the corner readable.
@@ -99,5 +125,32 @@ impl Toasts {
         if let Some(i) = dismissed {
             self.items.remove(i);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_goes_once_the_same_action_succeeds() {
+        let mut toasts = Toasts::default();
+        toasts.failed(Action::Save, "Could not save: permission denied");
+        toasts.failed(Action::Export, "Could not export the plots: disk full");
+        toasts.error("A file dialog is already open.");
+        toasts.succeeded(Action::Save, "Saved /tmp/a.ron");
+        assert_eq!(
+            toasts.texts().collect::<Vec<_>>(),
+            [
+                "Could not export the plots: disk full",
+                "A file dialog is already open.",
+                "Saved /tmp/a.ron"
+            ]
+        );
+        // Another action's success leaves the export's failure.
+        toasts.succeeded(Action::Open, "Opened /tmp/b.ron");
+        assert!(toasts.texts().any(|t| t.starts_with("Could not export")));
+        toasts.succeeded(Action::Export, "Exported the plots to /tmp/p.png");
+        assert!(!toasts.texts().any(|t| t.starts_with("Could not")));
     }
 }

@@ -236,9 +236,15 @@ impl LapseApp {
             }
         }
         if let Some(summary) = &self.modals.import_summary
-            && let Some(SummaryAnswer::Close) = summary.ui(ctx)
+            && let Some(answer) = summary.ui(ctx)
+            && let Some(summary) = self.modals.import_summary.take()
         {
-            self.modals.import_summary = None;
+            match answer {
+                SummaryAnswer::Close => {}
+                SummaryAnswer::FillActivity => {
+                    self.commands.push(Command::FillImport(summary.log));
+                }
+            }
         }
         if let Some(dialog) = &self.modals.recommend
             && let Some(answer) = dialog.ui(ctx)

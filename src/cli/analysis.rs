@@ -69,8 +69,10 @@ pub struct CheckArgs {
     /// Check only this policy [default: every policy].
     #[arg(long)]
     pub policy: Option<String>,
-    /// Exit with status 3 when a checked policy fails this standard (repeatable).
-    #[arg(long, value_name = "STANDARD")]
+    /// Exit with status 3 when a checked policy fails this standard
+    /// (repeatable): pci-dss, nist-aal2, nist-aal3, owasp-high, owasp-low,
+    /// wcag-2.2.1, wcag-2.2.5, wcag-2.2.6 or hipaa.
+    #[arg(long, value_name = "STANDARD", value_parser = any_standard)]
     pub must: Vec<Standard>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -115,13 +117,49 @@ pub struct RecommendArgs {
     #[arg(long)]
     pub policy: Option<String>,
     /// The standard to pass: pci-dss, nist-aal2, nist-aal3, owasp-high or owasp-low.
-    #[arg(long, value_name = "STANDARD")]
+    #[arg(long, value_name = "STANDARD", value_parser = bounding_standard)]
     pub must: Standard,
     /// A trace (canonical CSV) to use instead of the scenario's population.
     #[arg(long, value_name = "CSV")]
     pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub draws: DrawArgs,
+}
+
+/// `check --must`: exactly one of the standards' names as `check` prints
+/// them (the list in its help), no other spelling.
+fn any_standard(text: &str) -> Result<Standard, String> {
+    let ids: Vec<&str> = Standard::ALL.iter().map(|s| s.id()).collect();
+    Standard::ALL
+        .into_iter()
+        .find(|s| s.id() == text)
+        .ok_or_else(|| {
+            format!(
+                "unknown standard {text:?}: expected one of {}",
+                ids.join(", ")
+            )
+        })
+}
+
+/// `recommend --must`: one of the standards that bound durations, the ones
+/// its help lists.
+fn bounding_standard(text: &str) -> Result<Standard, String> {
+    let bounding: Vec<Standard> = Standard::ALL
+        .into_iter()
+        .filter(|s| s.limits().is_some())
+        .collect();
+    let names: Vec<&str> = bounding.iter().map(|s| s.id()).collect();
+    let (last, first) = names.split_last().unwrap_or((&"", &[]));
+    let list = format!("{} or {last}", first.join(", "));
+    match bounding.iter().find(|s| s.id() == text) {
+        Some(&s) => Ok(s),
+        None if Standard::ALL.iter().any(|s| s.id() == text) => Err(format!(
+            "recommend takes a standard that bounds durations: {list} ({text} sets none)"
+        )),
+        None => Err(format!(
+            "unknown standard {text:?}: recommend takes a standard that bounds durations: {list}"
+        )),
+    }
 }
 
 /// The policy named `name`, or the scenario's only one.

@@ -10,9 +10,12 @@ use crate::fsio::write_to;
 use crate::model::duration::Dur;
 use crate::model::{Diagnostic, Diagnostics};
 
+use crate::generate::fill::{Filler, find_profile};
 use crate::import::keys::{KeyOutput, UserKey};
 use crate::import::mapping::{self, Mapping, parse_methods, parse_regex};
-use crate::import::{Import, ImportOptions, LogFormat, import_paths};
+use crate::import::{Import, ImportOptions, LogFormat, fill_activity, import_paths};
+use crate::model::Scenario;
+use crate::model::profile::Profile;
 
 /// A comma-separated list of HTTP methods.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +79,17 @@ pub struct ImportArgs {
     /// Also print the idle gaps as an Empirical distribution for a behaviour profile.
     #[arg(long)]
     pub empirical: bool,
+    /// Add modelled typing (before each submit) and reading (after each view)
+    /// from this behaviour profile, keeping the logged requests as they are:
+    /// `office` (the defaults) or a profile of --profiles.
+    #[arg(long, value_name = "PROFILE")]
+    pub fill_activity: Option<String>,
+    /// A scenario whose profiles --fill-activity may name (and whose seed it uses).
+    #[arg(long, value_name = "SCENARIO", requires = "fill_activity")]
+    pub profiles: Option<PathBuf>,
+    /// The seed of the fill [default: the --profiles scenario's, else 0].
+    #[arg(long, value_name = "N", requires = "fill_activity")]
+    pub seed: Option<u64>,
 }
 
 impl ImportArgs {
@@ -110,9 +124,30 @@ impl ImportArgs {
     }
 }
 
+/// The profile and seed of `--fill-activity`, checked before the import reads anything.
+fn fill_choice(args: &ImportArgs) -> Result<Option<(Profile, u64)>, Diagnostics> {
+    let Some(name) = &args.fill_activity else {
+        return Ok(None);
+    };
+    let scenario = args.profiles.as_deref().map(Scenario::load).transpose()?;
+    let profiles = scenario.as_ref().map_or(&[][..], |s| &s.scenario.profiles);
+    let profile = find_profile(name, profiles).map_err(Diagnostic::new)?;
+    // A profile with nothing to fill with is refused before the log is read.
+    Filler::new(&profile).map_err(Diagnostic::new)?;
+    let seed = args.seed.or(scenario.map(|s| s.scenario.seed)).unwrap_or(0);
+    Ok(Some((profile, seed)))
+}
+
 /// Runs `lapse import`.
 pub fn run(args: &ImportArgs) -> Result<(), Diagnostics> {
-    let Import { trace, summary } = import_paths(&args.logs, args.options())?;
+    let fill = fill_choice(args)?;
+    let mut import = import_paths(&args.logs, args.options())?;
+    if let Some((profile, seed)) = &fill
+        && import.trace.num_events() > 0
+    {
+        import = fill_activity(import, profile, *seed).map_err(Diagnostic::new)?;
+    }
+    let Import { trace, summary } = import;
     let text = summary.render(args.empirical);
     if args.summary_only {
         print(&mut std::io::stdout(), &text);

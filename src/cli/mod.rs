@@ -87,7 +87,7 @@ pub enum Command {
         runs: usize,
     },
     /// Turn web-server access logs into a trace and summarise the idle gaps.
-    Import(ImportArgs),
+    Import(Box<ImportArgs>),
     /// Generate the scenario's population from its profiles; write the trace as CSV.
     Generate {
         /// The scenario file (.ron) with `population: Generated([...])`.

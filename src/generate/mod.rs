@@ -8,6 +8,7 @@
 //! the trace byte for byte, users can be generated in parallel, and resizing
 //! one group leaves every other user's events as they were.
 
+pub mod fill;
 mod population;
 pub mod sampler;
 pub mod schedule;

@@ -159,6 +159,26 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// The first `Read` task's samplers, (length, scroll gap): how the
+    /// profile's users read a page ([`super::fill`] reuses them).
+    pub fn reading(&self) -> Option<(&Sampler, &Sampler)> {
+        self.tasks.iter().find_map(|t| match t {
+            PlannedTask::Read { length, scroll } => Some((length, scroll)),
+            _ => None,
+        })
+    }
+
+    /// The first `Form` task's samplers, (edits, think): how the profile's
+    /// users fill in a form.
+    pub fn typing(&self) -> Option<(&Sampler, &Sampler)> {
+        self.tasks.iter().find_map(|t| match t {
+            PlannedTask::Form { edits, think } => Some((edits, think)),
+            _ => None,
+        })
+    }
+}
+
 /// Why a user's generation stopped early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Halt {

@@ -53,6 +53,7 @@ pub fn parse(line: &[u8], expect: Expect) -> Result<Record<'_>, String> {
         agent: None,
         xhr: false,
         key_field: None,
+        tab: 0,
         shape: Shape::Common,
     };
     if cur.rest.is_empty() {

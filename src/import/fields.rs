@@ -9,6 +9,7 @@
 //! | `agent` | no | the user agent (crawler filtering and the default user key need it) |
 //! | `status` | no | the HTTP status, 100-599 |
 //! | `xhr` | no | `true`/`1`/`XMLHttpRequest` when a script on the page sent the request |
+//! | `tab` | no | the browser tab, a whole number 0-255, where a team's own analytics record it |
 //!
 //! Other fields are ignored, unless `--user-key field:NAME` picks one.
 
@@ -44,6 +45,24 @@ fn parse_xhr(text: &[u8]) -> Result<bool, String> {
     ))
 }
 
+/// `tab` values: a whole number 0-255 (SPEC section 2); empty is tab 0.
+fn parse_tab(text: &[u8]) -> Result<u8, String> {
+    let t = text.trim_ascii();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    std::str::from_utf8(t)
+        .ok()
+        .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<u8>().ok())
+        .ok_or_else(|| {
+            format!(
+                "bad tab {:?}: expected a whole number 0-255",
+                String::from_utf8_lossy(text)
+            )
+        })
+}
+
 fn parse_time_bytes(text: &[u8]) -> Result<Stamp, String> {
     let text = std::str::from_utf8(text).map_err(|_| "bad date: not valid UTF-8".to_string())?;
     if text.trim().is_empty() {
@@ -66,6 +85,7 @@ struct Columns {
     agent: Option<usize>,
     status: Option<usize>,
     xhr: Option<usize>,
+    tab: Option<usize>,
     key: Option<usize>,
 }
 
@@ -76,6 +96,10 @@ pub struct CsvLog {
     /// The current line's fields, unquoted, back to back.
     buf: Vec<u8>,
     spans: Vec<(usize, usize)>,
+    /// Where each field starts in the line (bytes from 0), for messages.
+    starts: Vec<usize>,
+    /// The column (1-based) of the last line's problem, when one field is to blame.
+    error_column: Option<usize>,
 }
 
 impl CsvLog {
@@ -84,7 +108,8 @@ impl CsvLog {
     pub fn from_header(line: &[u8], wanted: &Wanted) -> Result<CsvLog, String> {
         let mut buf = Vec::new();
         let mut spans = Vec::new();
-        split_csv(line, &mut buf, &mut spans)?;
+        let mut starts = Vec::new();
+        split_csv(line, &mut buf, &mut spans, &mut starts)?;
         let names: Vec<String> = spans
             .iter()
             .map(|&(a, b)| String::from_utf8_lossy(&buf[a..b]).trim().to_string())
@@ -120,15 +145,25 @@ impl CsvLog {
                 agent: find("agent"),
                 status: find("status"),
                 xhr: find("xhr"),
+                tab: find("tab"),
                 key,
             },
             buf,
             spans,
+            starts,
+            error_column: None,
         })
     }
 
+    /// The column (1-based, in bytes) of the field that made the last
+    /// [`CsvLog::parse`] fail, when it was one field's value.
+    pub fn error_column(&self) -> Option<usize> {
+        self.error_column
+    }
+
     pub fn parse(&mut self, line: &[u8]) -> Result<Record<'_>, String> {
-        split_csv(line, &mut self.buf, &mut self.spans)?;
+        self.error_column = None;
+        split_csv(line, &mut self.buf, &mut self.spans, &mut self.starts)?;
         let c = &self.columns;
         if self.spans.len() != c.count {
             return Err(format!(
@@ -152,6 +187,12 @@ impl CsvLog {
             Some(i) => parse_xhr(field(i))?,
             None => false,
         };
+        let tab = match c.tab {
+            Some(i) => parse_tab(field(i)).inspect_err(|_| {
+                self.error_column = Some(self.starts[i] + 1);
+            })?,
+            None => 0,
+        };
         Ok(Record {
             stamp,
             addr: c.addr.map(field).unwrap_or_default().trim_ascii(),
@@ -161,6 +202,7 @@ impl CsvLog {
             agent: c.agent.map(field),
             xhr,
             key_field: c.key.map(field).map(<[u8]>::trim_ascii),
+            tab,
             shape: Shape::Csv,
         })
     }
@@ -171,12 +213,15 @@ fn split_csv(
     line: &[u8],
     buf: &mut Vec<u8>,
     spans: &mut Vec<(usize, usize)>,
+    starts: &mut Vec<usize>,
 ) -> Result<(), String> {
     buf.clear();
     spans.clear();
+    starts.clear();
     let mut i = 0;
     loop {
         let start = buf.len();
+        starts.push(i);
         if line.get(i) == Some(&b'"') {
             i += 1;
             loop {
@@ -225,6 +270,8 @@ pub struct JsonlLog {
     value: serde_json::Map<String, serde_json::Value>,
     /// Texts that are numbers in the JSON (status, a numeric key).
     key_text: String,
+    /// The column (1-based) of the last line's problem, when one field is to blame.
+    error_column: Option<usize>,
 }
 
 impl JsonlLog {
@@ -233,10 +280,18 @@ impl JsonlLog {
             wanted: wanted.clone(),
             value: serde_json::Map::new(),
             key_text: String::new(),
+            error_column: None,
         }
     }
 
+    /// The column (1-based, in bytes) of the field that made the last
+    /// [`JsonlLog::parse`] fail, when it was one field's value.
+    pub fn error_column(&self) -> Option<usize> {
+        self.error_column
+    }
+
     pub fn parse(&mut self, line: &[u8]) -> Result<Record<'_>, String> {
+        self.error_column = None;
         let text = std::str::from_utf8(line).map_err(|e| {
             format!(
                 "not valid UTF-8 at byte {} (JSON text must be UTF-8)",
@@ -297,6 +352,19 @@ impl JsonlLog {
             Some(serde_json::Value::Number(n)) => parse_xhr(n.to_string().as_bytes())?,
             Some(other) => return Err(format!("bad xhr value {other}: expected true or false")),
         };
+        let tab = match v.get("tab") {
+            None | Some(serde_json::Value::Null) => Ok(0),
+            Some(serde_json::Value::Number(n)) => parse_tab(n.to_string().as_bytes()),
+            Some(serde_json::Value::String(s)) => parse_tab(s.as_bytes()),
+            Some(other) => Err(format!("bad tab {other}: expected a whole number 0-255")),
+        };
+        let tab = match tab {
+            Ok(tab) => tab,
+            Err(message) => {
+                self.error_column = json_field_column(text, "tab");
+                return Err(message);
+            }
+        };
         self.key_text.clear();
         let mut has_key = false;
         if let Some(name) = &self.wanted.key_field {
@@ -321,9 +389,28 @@ impl JsonlLog {
             agent: text_of("agent")?.map(str::as_bytes),
             xhr,
             key_field: has_key.then_some(self.key_text.as_bytes()),
+            tab,
             shape: Shape::Jsonl,
         })
     }
+}
+
+/// The column (1-based, in bytes) where the value of the top-level field
+/// `name` starts in `text` (serde_json keeps no positions): after the key's
+/// colon and any spaces.
+fn json_field_column(text: &str, name: &str) -> Option<usize> {
+    let key = format!("\"{name}\"");
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&key) {
+        let after = from + at + key.len();
+        let rest = text[after..].trim_start();
+        if let Some(value) = rest.strip_prefix(':') {
+            let value = value.trim_start();
+            return Some(text.len() - value.len() + 1);
+        }
+        from = after;
+    }
+    None
 }
 
 /// serde_json's message without "at line 1" (the log's line is named already).

@@ -262,17 +262,30 @@ impl Importer {
             };
             match record {
                 Ok(record) => self.take(line, &record)?,
-                Err(message) => self.malformed(at, message)?,
+                Err(message) => {
+                    // A csv or jsonl field's bad value names its column.
+                    let column = match &parser {
+                        LineParser::Csv(Some(log)) => log.error_column(),
+                        LineParser::Jsonl(log) => log.error_column(),
+                        _ => None,
+                    };
+                    self.malformed_at(at, message, column)?;
+                }
             }
         }
     }
 
-    fn malformed(
+    fn malformed(&mut self, at: (&Path, u64), message: String) -> Result<(), Diagnostics> {
+        self.malformed_at(at, message, None)
+    }
+
+    fn malformed_at(
         &mut self,
         (source, line): (&Path, u64),
         message: String,
+        column: Option<usize>,
     ) -> Result<(), Diagnostics> {
-        let d = Diagnostic::in_file(source, message).at(line as usize, None);
+        let d = Diagnostic::in_file(source, message).at(line as usize, column);
         if self.options.strict {
             return Err(d.into());
         }
@@ -330,7 +343,8 @@ impl Importer {
         }
         self.owners.push(user);
         // Times were checked to lie in 1970..=9999: far below Event's limit.
-        self.events.push(Event::new(stamp.utc_ms as u64, kind));
+        self.events
+            .push(Event::with_tab(stamp.utc_ms as u64, kind, record.tab));
         Ok(())
     }
 
@@ -362,6 +376,7 @@ impl Importer {
         let mut window_folded = 0;
         let mut gaps = Vec::with_capacity(grouped.len());
         let mut last_utc = i64::MIN;
+        let mut tabs_logged = false;
         let mut kept = Vec::new();
         for (user, key) in keys.iter().enumerate() {
             let run = &grouped[offsets[user]..offsets[user + 1]];
@@ -370,13 +385,14 @@ impl Importer {
                 gaps.push(pair[1].time() - pair[0].time());
             }
             for e in &mut kept {
+                tabs_logged |= e.tab() != 0;
                 match e.kind() {
                     EventKind::View => counts.view += 1,
                     EventKind::Request => counts.request += 1,
                     _ => counts.submit += 1,
                 }
                 // Every kept time is at or after the first event, so after the origin.
-                *e = Event::new(e.time() - origin as u64, e.kind());
+                *e = Event::with_tab(e.time() - origin as u64, e.kind(), e.tab());
             }
             if let Some(last) = kept.last() {
                 last_utc = last_utc.max(last.time() as i64 + origin);
@@ -408,6 +424,8 @@ impl Importer {
                 KeyOutput::Hashed { .. } => "as salted SHA-256 hashes".into(),
             },
             mapping: options.mapping.describe(),
+            filled: None,
+            tabs_logged,
         };
         Import {
             trace: builder.finish(),
@@ -440,21 +458,22 @@ fn group_by_user(users: usize, owners: &[u32], events: Vec<Event>) -> (Vec<usize
 
 /// Copies one user's time-ordered events into `kept`, leaving out views and
 /// requests that come less than `window` ms after the last kept view with no
-/// submit between: they are that page's load (redirects, frames, scripts).
-/// Returns how many were folded.
+/// submit between, in the same tab: they are that page's load (redirects,
+/// frames, scripts). Returns how many were folded.
 pub fn fold_page_loads(run: &[Event], window: u64, kept: &mut Vec<Event>) -> u64 {
     kept.clear();
-    let mut last_view: Option<u64> = None;
+    // (time, tab) of the last kept view.
+    let mut last_view: Option<(u64, u8)> = None;
     let mut folded = 0;
     for &e in run {
         match e.kind() {
             EventKind::View | EventKind::Request
-                if last_view.is_some_and(|v| e.time() < v + window) =>
+                if last_view.is_some_and(|(v, tab)| e.time() < v + window && e.tab() == tab) =>
             {
                 folded += 1;
                 continue;
             }
-            EventKind::View => last_view = Some(e.time()),
+            EventKind::View => last_view = Some((e.time(), e.tab())),
             EventKind::Submit => last_view = None,
             _ => {}
         }
@@ -530,6 +549,28 @@ pub fn import_paths(paths: &[PathBuf], options: ImportOptions) -> Result<Import,
     Ok(importer.finish())
 }
 
+/// Adds modelled typing and reading from `profile` to an import's trace
+/// ([`crate::generate::fill`]) and notes it in the summary.
+pub fn fill_activity(
+    import: Import,
+    profile: &crate::model::profile::Profile,
+    seed: u64,
+) -> Result<Import, String> {
+    let (trace, counts) = crate::generate::fill::fill_trace(&import.trace, profile, seed)?;
+    let summary = Summary {
+        filled: Some(summary::Filled {
+            profile: profile.name.clone(),
+            seed,
+            inputs: counts.inputs,
+            forms: counts.forms,
+            activity: counts.activity,
+            pages_read: counts.pages_read,
+        }),
+        ..import.summary
+    };
+    Ok(Import { trace, summary })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,6 +629,105 @@ mod tests {
             .map(|e| e.time())
             .collect();
         assert_eq!(events, [36_000_000, 36_600_000]);
+    }
+
+    fn import_text(
+        format: LogFormat,
+        strict: bool,
+        text: &str,
+        name: &str,
+    ) -> Result<Import, Diagnostics> {
+        let options = ImportOptions {
+            format,
+            key_output: KeyOutput::Raw,
+            strict,
+            ..ImportOptions::default()
+        };
+        let mut importer = Importer::new(options).map_err(Diagnostics::from)?;
+        importer.read(text.as_bytes(), Path::new(name))?;
+        Ok(importer.finish())
+    }
+
+    fn times_kinds_tabs(import: &Import) -> Vec<(u64, EventKind, u8)> {
+        import
+            .trace
+            .user_events(0)
+            .iter()
+            .map(|e| (e.time(), e.kind(), e.tab()))
+            .collect()
+    }
+
+    #[test]
+    fn a_tab_column_puts_events_in_their_tabs() {
+        use EventKind::*;
+        // 10:00 is 36 000 000 ms after midnight. The view in tab 1 at
+        // 10:00:01 is within the 3 s page-load window of tab 0's view but
+        // in another tab: a page of its own. Tab 1's request 1 s after
+        // tab 1's view is folded into it; an empty tab is tab 0.
+        let text = "time,addr,method,path,tab\n\
+            2015-05-17T10:00:00Z,1.2.3.4,GET,/a,0\n\
+            2015-05-17T10:00:01Z,1.2.3.4,GET,/b,1\n\
+            2015-05-17T10:00:02Z,1.2.3.4,GET,/api/x,1\n\
+            2015-05-17T10:01:00Z,1.2.3.4,POST,/b,255\n\
+            2015-05-17T10:02:00Z,1.2.3.4,GET,/c,\n";
+        let import = import_text(LogFormat::Csv, true, text, "t.csv").expect("imports");
+        assert_eq!(
+            times_kinds_tabs(&import),
+            [
+                (36_000_000, View, 0),
+                (36_001_000, View, 1),
+                (36_060_000, Submit, 255),
+                (36_120_000, View, 0),
+            ]
+        );
+        assert!(import.summary.tabs_logged);
+        let jsonl = r#"{"time": "2015-05-17T10:00:00Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": 3}
+{"time": "2015-05-17T10:00:10Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": "4"}
+{"time": "2015-05-17T10:00:20Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": null}
+"#;
+        let import = import_text(LogFormat::Jsonl, true, jsonl, "t.jsonl").expect("imports");
+        assert_eq!(
+            times_kinds_tabs(&import),
+            [
+                (36_000_000, View, 3),
+                (36_010_000, View, 4),
+                (36_020_000, View, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_tab_names_file_line_and_column() {
+        let head = "time,addr,method,path,tab\n2015-05-17T10:00:00Z,1.2.3.4,GET,/,1\n";
+        // The tab field starts at byte 36 of `2015-05-17T10:00:00Z,1.2.3.4,GET,/,`.
+        for bad in ["256", "-1", "1.5", "x", "\"x\""] {
+            let text = format!("{head}2015-05-17T10:00:00Z,1.2.3.4,GET,/,{bad}\n");
+            let e = import_text(LogFormat::Csv, true, &text, "t.csv")
+                .err()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            assert!(e.starts_with("t.csv:3:36: bad tab "), "{bad}: {e}");
+            assert!(e.contains("expected a whole number 0-255"), "{bad}: {e}");
+        }
+        // Not strict: the line is skipped and named the same way.
+        let text = format!("{head}2015-05-17T10:00:00Z,1.2.3.4,GET,/,300\n");
+        let import = import_text(LogFormat::Csv, false, &text, "t.csv").expect("imports");
+        assert_eq!(import.summary.left_out.malformed, 1);
+        assert_eq!(
+            import.summary.first_malformed[0].to_string(),
+            "t.csv:3:36: bad tab \"300\": expected a whole number 0-255"
+        );
+        // JSON: the column where the value starts.
+        for bad in ["256", "-1", "1.5", "true", "\"x\""] {
+            let line = format!(
+                r#"{{"time": "2015-05-17T10:00:00Z", "addr": "1.2.3.4", "method": "GET", "path": "/", "tab": {bad}}}"#
+            );
+            let e = import_text(LogFormat::Jsonl, true, &format!("{line}\n"), "t.jsonl")
+                .err()
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            assert!(e.starts_with("t.jsonl:1:90: bad tab "), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct Record<'a> {
     pub xhr: bool,
     /// The value of the field named by `--user-key field:NAME`, if present.
     pub key_field: Option<&'a [u8]>,
+    /// The browser tab (0-255) where a team's own analytics record it
+    /// (`tab` of a csv or jsonl log); 0 otherwise.
+    pub tab: u8,
     pub shape: Shape,
 }
 
@@ -78,6 +81,7 @@ mod tests {
             agent: None,
             xhr: false,
             key_field: None,
+            tab: 0,
             shape: Shape::Common,
         }
     }

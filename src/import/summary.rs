@@ -155,6 +155,43 @@ pub struct Summary {
     pub key: String,
     pub key_output: String,
     pub mapping: Vec<String>,
+    /// Modelled activity added after the import (`--fill-activity`).
+    pub filled: Option<Filled>,
+    /// Some event is in a tab other than 0 (a csv or jsonl `tab` field).
+    pub tabs_logged: bool,
+}
+
+/// What `--fill-activity` added to the trace (src/generate/fill.rs).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filled {
+    pub profile: String,
+    pub seed: u64,
+    pub inputs: u64,
+    pub forms: u64,
+    pub activity: u64,
+    pub pages_read: u64,
+}
+
+/// A pause this long or longer is one that real users make between two
+/// requests at every length (think times are heavy-tailed), so a log whose
+/// pauses skip from below it to far above it has lost its middle.
+const SAMPLED_FROM_MS: u64 = 5 * 60_000;
+/// ... the longer pauses must all be at least this long to call it sampled
+const SAMPLED_JUMP_MS: u64 = 30 * 60_000;
+/// ... and there must be this many of them (a handful proves nothing).
+const SAMPLED_MIN_LONG: usize = 20;
+
+impl Gaps {
+    /// When no pause lies between 5 minutes and the shortest longer one, and
+    /// that is 30 minutes or more while 20 or more pauses are longer than 5
+    /// minutes: `(pauses longer than 5 m, the shortest of them)`. Real think
+    /// times spread over that range; a log that keeps a few minutes of each
+    /// hour (sampled) or has stretches cut out (truncated) has none there.
+    pub fn looks_sampled(&self) -> Option<(usize, u64)> {
+        let long = self.longer_than(SAMPLED_FROM_MS);
+        let shortest = *self.sorted.get(self.sorted.len() - long)?;
+        (long >= SAMPLED_MIN_LONG && shortest >= SAMPLED_JUMP_MS).then_some((long, shortest))
+    }
 }
 
 impl Summary {
@@ -184,6 +221,45 @@ impl Summary {
             }
         }
         out
+    }
+}
+
+/// What an unfilled import keeps at 0, said where the numbers are made.
+pub const NO_ACTIVITY_WARNING: &str = "Warning: no in-page activity: the trace has page loads and posts but no key presses or mouse moves (input, activity), so logouts_while_present, lost_inputs, lost_edit_ms and lost_typing_ms come out 0 under every policy, and warnings are answered only by page loads: true of the trace, not of the users. --fill-activity PROFILE adds modelled typing before each submit and reading after each view, keeping the logged requests as they are (docs/import.md).";
+
+impl Summary {
+    /// What the log cannot show, less what the import has anyway (a `tab`
+    /// field, modelled activity).
+    fn not_in_the_log(&self) -> String {
+        let filled = self.filled.is_some();
+        let mut missing = Vec::new();
+        let mut so = Vec::new();
+        if !self.tabs_logged {
+            missing.push("tabs (every event is in tab 0)");
+        }
+        if !filled {
+            missing.push("key presses and mouse moves (no input or activity)");
+            so.push("logouts while present, lost edits and typing");
+        }
+        missing.push("laptop sleep");
+        if !self.tabs_logged {
+            so.push("one tab's timer logging out another");
+        }
+        let so = match so.as_slice() {
+            [] => "so client_clock changes nothing".to_string(),
+            [one] => format!("so {one} cannot show"),
+            [a, b] => format!("so {a}, and {b} cannot show"),
+            _ => unreachable!("two consequences at most"),
+        };
+        let modelled = if filled {
+            " (key presses and mouse moves are modelled, below)"
+        } else {
+            ""
+        };
+        format!(
+            "Not in an access log: {}; {so}{modelled} (docs/import.md)",
+            missing.join(", ")
+        )
     }
 }
 
@@ -283,10 +359,22 @@ impl fmt::Display for Summary {
             e.submit,
             self.window_folded
         )?;
-        writeln!(
-            f,
-            "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
-        )?;
+        writeln!(f, "{}", self.not_in_the_log())?;
+        match &self.filled {
+            None => writeln!(f, "{NO_ACTIVITY_WARNING}")?,
+            Some(fill) => writeln!(
+                f,
+                "Filled with modelled activity (profile {:?}, seed {}): {} typed before {} of {} submits, {} on {} of {} views; the logged events are kept as they were (docs/import.md)",
+                fill.profile,
+                fill.seed,
+                plural(fill.inputs, "input", "inputs"),
+                fill.forms,
+                e.submit,
+                plural(fill.activity, "scroll", "scrolls"),
+                fill.pages_read,
+                e.view,
+            )?,
+        }
         if let Some(s) = &self.span {
             writeln!(
                 f,
@@ -320,6 +408,13 @@ impl fmt::Display for Summary {
                 .collect();
             writeln!(f, "  {}", shares.join("  "))?;
         }
+        if let Some((long, shortest)) = g.looks_sampled() {
+            writeln!(
+                f,
+                "Warning: the pauses look sampled or truncated: {long} pauses are longer than 5m, yet none lies between 5m and {} (the shortest of them), so the shares above 5m are all alike. Real pauses spread over that range: the log probably keeps only some minutes of each hour, or has stretches cut out. A user seen on both sides of a missing stretch shows one long pause there, which every idle timeout shorter than it counts as a logout; check how the log was collected before trusting those numbers.",
+                human_ms(shortest)
+            )?;
+        }
         writeln!(f, "Mapping:")?;
         for rule in &self.mapping {
             writeln!(f, "  {rule}")?;
@@ -348,6 +443,69 @@ mod tests {
         assert_eq!(g.longer_than(5 * MIN), 15);
         assert_eq!(g.longer_than(30 * MIN), 0);
         assert_eq!(Gaps::default().percentile(50), None);
+    }
+
+    #[test]
+    fn pauses_that_skip_from_minutes_to_an_hour_look_sampled() {
+        let secs = |n: u64| n * 1000;
+        // 100 short pauses and 20 of an hour or more, none between: sampled.
+        let mut gaps: Vec<u64> = (0..100).map(|i| secs(i % 50 + 1)).collect();
+        gaps.extend((0..20).map(|i| 59 * MIN + i * MIN));
+        assert_eq!(
+            Gaps::new(gaps.clone()).looks_sampled(),
+            Some((20, 59 * MIN))
+        );
+        // One pause of 20 minutes in the range: real pauses, not sampled.
+        let mut with_middle = gaps.clone();
+        with_middle.push(20 * MIN);
+        assert_eq!(Gaps::new(with_middle).looks_sampled(), None);
+        // 19 long pauses prove nothing.
+        gaps.pop();
+        assert_eq!(Gaps::new(gaps).looks_sampled(), None);
+        // Exactly 5 minutes is not longer than 5 minutes; the jump must reach 30.
+        let mut edge: Vec<u64> = vec![5 * MIN; 10];
+        edge.extend(vec![30 * MIN; 20]);
+        assert_eq!(
+            Gaps::new(edge.clone()).looks_sampled(),
+            Some((20, 30 * MIN))
+        );
+        edge.push(30 * MIN - 1);
+        assert_eq!(Gaps::new(edge).looks_sampled(), None);
+        assert_eq!(Gaps::default().looks_sampled(), None);
+    }
+
+    #[test]
+    fn what_the_log_cannot_show_depends_on_what_the_import_has() {
+        let plain = Summary::default();
+        assert_eq!(
+            plain.not_in_the_log(),
+            "Not in an access log: tabs (every event is in tab 0), key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing, and one tab's timer logging out another cannot show (docs/import.md)"
+        );
+        let tabs = Summary {
+            tabs_logged: true,
+            ..Summary::default()
+        };
+        assert_eq!(
+            tabs.not_in_the_log(),
+            "Not in an access log: key presses and mouse moves (no input or activity), laptop sleep; so logouts while present, lost edits and typing cannot show (docs/import.md)"
+        );
+        let filled = Summary {
+            filled: Some(Filled::default()),
+            ..Summary::default()
+        };
+        assert_eq!(
+            filled.not_in_the_log(),
+            "Not in an access log: tabs (every event is in tab 0), laptop sleep; so one tab's timer logging out another cannot show (key presses and mouse moves are modelled, below) (docs/import.md)"
+        );
+        let both = Summary {
+            filled: Some(Filled::default()),
+            tabs_logged: true,
+            ..Summary::default()
+        };
+        assert_eq!(
+            both.not_in_the_log(),
+            "Not in an access log: laptop sleep; so client_clock changes nothing (key presses and mouse moves are modelled, below) (docs/import.md)"
+        );
     }
 
     #[test]

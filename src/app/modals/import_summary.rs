@@ -4,15 +4,21 @@ use std::path::PathBuf;
 
 use egui::{Id, RichText};
 
+use crate::app::command::Command;
+
 pub struct ImportSummary {
     pub log: PathBuf,
     pub summary: String,
+    /// The trace has modelled activity already.
+    pub filled: bool,
 }
 
 /// What the user did with the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SummaryAnswer {
     Close,
+    /// Import again with modelled typing and reading.
+    FillActivity,
 }
 
 impl ImportSummary {
@@ -20,6 +26,7 @@ impl ImportSummary {
     pub fn ui(&self, ctx: &egui::Context) -> Option<SummaryAnswer> {
         let mut open = true;
         let mut close = false;
+        let mut answer = None;
         egui::Window::new(format!(
             "Imported {}",
             self.log
@@ -35,8 +42,20 @@ impl ImportSummary {
                 .show(ui, |ui| {
                     ui.add(egui::Label::new(RichText::new(&self.summary).monospace()).wrap());
                 });
-            close = ui.button("Close").clicked();
+            ui.horizontal(|ui| {
+                if !self.filled {
+                    let fill = Command::FillImport(self.log.clone());
+                    if ui
+                        .button(fill.label())
+                        .on_hover_text(fill.tooltip())
+                        .clicked()
+                    {
+                        answer = Some(SummaryAnswer::FillActivity);
+                    }
+                }
+                close = ui.button("Close").clicked();
+            });
         });
-        (!open || close).then_some(SummaryAnswer::Close)
+        answer.or((!open || close).then_some(SummaryAnswer::Close))
     }
 }

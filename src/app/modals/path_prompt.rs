@@ -4,11 +4,13 @@ use std::path::PathBuf;
 
 use egui::Id;
 
-use crate::app::file_dialogs::Purpose;
+use crate::app::file_dialogs::{Purpose, typed_path};
 
 pub struct PathPrompt {
     pub purpose: Purpose,
     pub text: String,
+    /// The suggestion the field started with (its folder resolves what is typed).
+    prefill: PathBuf,
     /// The field got the keyboard focus once.
     focused: bool,
 }
@@ -25,6 +27,7 @@ impl PathPrompt {
     pub fn new(purpose: Purpose, suggestion: String) -> PathPrompt {
         PathPrompt {
             purpose,
+            prefill: PathBuf::from(&suggestion),
             text: suggestion,
             focused: false,
         }
@@ -64,7 +67,7 @@ impl PathPrompt {
         let text = self.text.trim();
         ok.map(|ok| {
             if ok && !text.is_empty() {
-                PromptAnswer::Path(PathBuf::from(text))
+                PromptAnswer::Path(typed_path(text, &self.prefill))
             } else {
                 PromptAnswer::Cancel
             }

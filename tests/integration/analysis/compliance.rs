@@ -411,3 +411,43 @@ fn check_notes_where_the_exported_script_differs_from_the_policy() {
         Some(1)
     );
 }
+
+/// `--must` takes exactly the standards its help lists, spelled as listed;
+/// anything else is refused before any file is read, naming the valid ones.
+#[test]
+fn must_takes_exactly_the_listed_standards() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/pci-dss-15min.ron");
+    let all = "pci-dss, nist-aal2, nist-aal3, owasp-high, owasp-low, wcag-2.2.1, wcag-2.2.5, wcag-2.2.6, hipaa";
+    let help = stdout(&lapse(&["check", "--help"]));
+    assert!(
+        help.contains(&all.replace(", hipaa", " or hipaa")),
+        "{help}"
+    );
+    for bad in ["PCI-DSS", " pci-dss", "pci", "iso-27001"] {
+        let out = lapse(&["check", scenario, "--must", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("unknown standard {bad:?}: expected one of {all}")),
+            "{bad}: {err}"
+        );
+    }
+    let out = lapse(&["check", scenario, "--must", "wcag-2.2.1"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    // recommend aims only at the standards that bound durations.
+    let bounding = "pci-dss, nist-aal2, nist-aal3, owasp-high or owasp-low";
+    let help = stdout(&lapse(&["recommend", "--help"]));
+    assert!(help.contains(bounding), "{help}");
+    for bad in ["hipaa", "wcag-2.2.1", "Pci-Dss"] {
+        let out = lapse(&["recommend", scenario, "--must", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "recommend takes a standard that bounds durations: {bounding}"
+            )),
+            "{bad}: {err}"
+        );
+    }
+}

@@ -5,3 +5,6 @@ mod fixtures;
 
 /// The shared real log, counted by a second reading of the rules.
 mod real_log;
+
+/// `--fill-activity` on a tiny log, by hand.
+mod fill;

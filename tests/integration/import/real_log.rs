@@ -282,3 +282,177 @@ fn the_imported_log_runs_through_lapse_run() {
     assert_eq!(metric(&json, 1, "logins"), ex.users as u64);
     assert_eq!(metric(&json, 1, "logouts"), 0);
 }
+
+/// `m:ss` as Lapse writes durations under an hour: `59m6s`.
+fn minutes_seconds(s: u64) -> String {
+    assert!(s < 3600, "{s} s");
+    match (s / 60, s % 60) {
+        (m, 0) => format!("{m}m"),
+        (0, s) => format!("{s}s"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+/// An access log has no key presses and mouse moves, and this one keeps
+/// some minutes of each hour: no pause lies between 5 minutes and an hour.
+#[test]
+fn the_shared_log_warns_of_no_activity_and_of_sampled_pauses() {
+    let (path, text) = read_log();
+    let ex = expected(&text);
+    let long: Vec<u64> = ex.gaps.iter().copied().filter(|&g| g > 5 * 60).collect();
+    let shortest = long[0];
+    // Facts of the independent reading: many long pauses, all of them
+    // 30 minutes or more (so the shares > 5m, > 15m and > 30m are equal).
+    assert!(long.len() >= 20 && shortest >= 30 * 60, "{long:?}");
+    let run = crate::support::lapse(&[
+        "import",
+        path.to_str().expect("utf8 path"),
+        "--summary-only",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = &run.stdout;
+    assert!(
+        out.contains("Warning: no in-page activity: the trace has page loads and posts but no key presses or mouse moves (input, activity), so logouts_while_present, lost_inputs, lost_edit_ms and lost_typing_ms come out 0 under every policy"),
+        "{out}"
+    );
+    assert!(out.contains("--fill-activity PROFILE"), "{out}");
+    let sampled = format!(
+        "Warning: the pauses look sampled or truncated: {} pauses are longer than 5m, yet none lies between 5m and {} (the shortest of them)",
+        long.len(),
+        minutes_seconds(shortest)
+    );
+    assert!(out.contains(&sampled), "{sampled}\n{out}");
+}
+
+/// The seed article's "25-minute alert" on the shared log, as imported and
+/// filled with the office profile's typing and reading.
+#[test]
+fn the_filled_log_logs_people_out_while_present_under_the_seed_alert() {
+    use lapse::engine::{RunOptions, run_policy};
+    use lapse::model::{Scenario, Trace};
+
+    let (path, text) = read_log();
+    let ex = expected(&text);
+    let seed_article = Scenario::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed-article.ron"),
+    )
+    .expect("the seed article loads");
+    let alert = seed_article
+        .scenario
+        .policy("25-minute alert")
+        .expect("the seed article's alert");
+    let cfg = seed_article.scenario.sim_config();
+    let office = lapse::generate::fill::find_profile("office", &seed_article.scenario.profiles)
+        .expect("the seed article's office profile");
+    let import = import_paths(&[path], ImportOptions::default()).expect("import");
+    // Every pause of 30 minutes or more outlives the 30-minute session,
+    // refreshed by each request and by nothing else: one logout each.
+    let long_gaps = ex.gaps.iter().filter(|&&g| g >= 30 * 60).count() as u64;
+
+    let plain = run_policy(&import.trace, alert, &cfg, RunOptions::TOTALS).metrics;
+    assert_eq!(plain.logouts, long_gaps);
+    // The user's last present event before each expiry is the request 30
+    // minutes before it: never within away_after (5m).
+    assert_eq!(plain.logouts_while_present, 0);
+    assert_eq!(plain.lost_inputs, 0);
+
+    let logged = |t: &Trace| -> Vec<Vec<lapse::model::Event>> {
+        t.users()
+            .map(|(_, e)| {
+                e.iter()
+                    .copied()
+                    .filter(|e| e.kind().reaches_server())
+                    .collect()
+            })
+            .collect()
+    };
+    let mut present = Vec::new();
+    for seed in 1..=10 {
+        let filled = lapse::import::fill_activity(import.clone(), &office, seed).expect("fills");
+        assert_eq!(logged(&filled.trace), logged(&import.trace), "seed {seed}");
+        let added = filled.trace.num_events() - import.trace.num_events();
+        let fill = filled
+            .summary
+            .filled
+            .as_ref()
+            .expect("noted in the summary");
+        assert_eq!(added as u64, fill.inputs + fill.activity);
+        // Typing and reading never reach the server: the same sessions end.
+        let m = run_policy(&filled.trace, alert, &cfg, RunOptions::TOTALS).metrics;
+        assert_eq!(m.logouts, long_gaps, "seed {seed}");
+        assert_eq!(m.submits, ex.submits, "seed {seed}");
+        present.push(m.logouts_while_present);
+    }
+    // A logout while present needs a page read for 25 minutes or more
+    // before a pause of 30 or more: the office profile's reading time is
+    // Weibull(scale 2m, shape 0.7), P(> 25m) = exp(-12.5^0.7) = 0.3%, over
+    // 178 such pauses about half a logout per seed (a little more: the last
+    // scroll may run one scroll gap past the reading time). Ten seeds.
+    let total: u64 = present.iter().sum();
+    assert!(total > 0, "{present:?}");
+    assert!(present.iter().all(|&n| n <= 6), "{present:?}");
+    // The same seed, the same trace, whatever the salt of the names.
+    let again = import_paths(&[shared_log()], ImportOptions::default()).expect("import");
+    let a = lapse::import::fill_activity(import, &office, 7).expect("fills");
+    let b = lapse::import::fill_activity(again, &office, 7).expect("fills");
+    let events = |t: &Trace| t.users().map(|(_, e)| e.to_vec()).collect::<Vec<_>>();
+    assert_eq!(events(&a.trace), events(&b.trace));
+}
+
+#[test]
+fn import_fills_from_a_scenario_profile_and_names_unknown_ones() {
+    let (path, _) = read_log();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/seed-article.ron");
+    let run = lapse_in(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().expect("utf8 path"),
+            "--out",
+            "filled.csv",
+            "--fill-activity",
+            "case-worker",
+            "--profiles",
+            scenario.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // The scenario's seed (42), and no "no in-page activity" warning.
+    assert!(
+        run.stdout
+            .contains("Filled with modelled activity (profile \"case-worker\", seed 42): "),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("Warning: no in-page activity"));
+    let trace = std::fs::read_to_string(dir.path().join("filled.csv")).expect("the trace");
+    assert!(trace.lines().any(|l| l.ends_with(",activity")));
+
+    let run = lapse_in(
+        dir.path(),
+        &[
+            "import",
+            path.to_str().expect("utf8 path"),
+            "--out",
+            "x.csv",
+            "--fill-activity",
+            "nurse",
+        ],
+    );
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains(
+            "no behaviour profile \"nurse\" to fill the pages with: known are \"office\""
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("x.csv").exists(), "nothing half-written");
+    let run = lapse_in(
+        dir.path(),
+        &["import", path.to_str().expect("utf8"), "--seed", "3"],
+    );
+    assert_eq!(run.code, Some(2), "--seed needs --fill-activity");
+}
