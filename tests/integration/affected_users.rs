@@ -111,6 +111,8 @@ fn csv_and_table_show_the_same_people() {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(String::from)
+            // The last column says what the row counts.
+            .take(2)
             .collect()
     };
     assert_eq!(row("logouts"), ["2 (66.7%)", "0 (0.0%)"]);
