@@ -1,4 +1,5 @@
-//! Generation speed on one core, in events per second (target: 10 million).
+//! Generation speed on one core, in events per second (target: 15 million
+//! for the office profile, issue 15).
 //!
 //! `cargo bench --bench generate`; criterion prints the rate as "thrpt".
 
@@ -43,6 +44,17 @@ fn generation(c: &mut Criterion) {
             b.iter(|| one_core.install(|| generate(&s)).expect("generates"))
         });
     }
+    // The office profile on its own, with its default tabs and laptops: the
+    // population `lapse bench` measures (1 000 users x 5 days, seed 42).
+    let office = lapse::bench::bench_scenario(1000, 5, true).expect("the bench scenario parses");
+    let events = one_core
+        .install(|| generate(&office))
+        .expect("generates")
+        .num_events();
+    group.throughput(Throughput::Elements(events as u64));
+    group.bench_function("office profile, 1000 users x 5 days", |b| {
+        b.iter(|| one_core.install(|| generate(&office)).expect("generates"))
+    });
     group.finish();
 }
 

@@ -85,18 +85,24 @@ struct TabSim<'a, S: Sink> {
     asleep_since: Option<u64>,
     /// The earliest page happening (`NEVER`: none), kept in step.
     next_at: u64,
+    /// Some open page may have no keepalive tick scheduled (a tick just
+    /// passed without a ping): the next present event schedules them.
+    pings_unscheduled: bool,
 }
 
 /// Replays one user's events (already cut at the horizon) with tabs and sleep.
 pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
-    let tab_count = events.iter().map(|e| usize::from(e.tab()) + 1).max();
+    // A fold over bytes that the compiler vectorises: this pass over every
+    // event cost 7.5 instructions an event as a `max` of `usize`s.
+    let last_tab = events.iter().fold(0u8, |last, e| last.max(e.tab()));
     let mut sim = TabSim {
         core: UserSim::new(params, sink),
         p: params,
-        tabs: vec![Tab::default(); tab_count.unwrap_or(1)],
+        tabs: vec![Tab::default(); usize::from(last_tab) + 1],
         shared: None,
         asleep_since: None,
         next_at: NEVER,
+        pings_unscheduled: false,
     };
     for e in events {
         sim.event(e.time(), e.kind(), usize::from(e.tab()));
@@ -233,6 +239,7 @@ impl<S: Sink> TabSim<'_, S> {
             return;
         };
         page.ping_due = NEVER;
+        self.pings_unscheduled = true;
         let present = if p.tab_sync {
             self.core.last_present
         } else {
@@ -321,8 +328,12 @@ impl<S: Sink> TabSim<'_, S> {
             return;
         }
         if self.p.tab_sync {
-            for other in 0..self.tabs.len() {
-                self.schedule_ping(t, other);
+            // Afterwards every open page has its tick (a page opens with one),
+            // so most present events skip the loop.
+            if std::mem::take(&mut self.pings_unscheduled) {
+                for other in 0..self.tabs.len() {
+                    self.schedule_ping(t, other);
+                }
             }
         } else {
             self.schedule_ping(t, tab);
