@@ -4,8 +4,9 @@
 //! As in the app's worker, the population is loaded once, the policies an
 //! edit did not touch keep their results (`engine::incremental::Simulator`), and
 //! the idle-gap histogram (which depends on the population and horizon only)
-//! is kept across edits. Measured separately: a run of every policy (an edit
-//! of the scenario's own settings) and the gap histogram.
+//! is kept across edits, as are the population's tab and sleep counts.
+//! Measured separately: a run of every policy (an edit of the scenario's own
+//! settings), the gap histogram and the tab and sleep counts.
 //!
 //! `cargo bench --bench interactive`; `LAPSE_BENCH_SCENARIO=FILE` measures
 //! another scenario the same way.
@@ -65,6 +66,10 @@ fn edit_to_plots(c: &mut Criterion) {
     c.bench_function(
         "idle-gap histogram (after a population or horizon change)",
         |b| b.iter(|| black_box(gap_histogram(&trace, scenario.horizon.as_ms()))),
+    );
+    c.bench_function(
+        "tabs and sleep of the population (after a population or horizon change)",
+        |b| b.iter(|| black_box(trace.tabs_and_sleep(scenario.horizon.as_ms()))),
     );
 }
 

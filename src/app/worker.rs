@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::analysis::replicates::{Draws, Replicated, run_replicate};
 use crate::engine::{PolicyRun, Progress, ScenarioRun};
 use crate::model::{
-    Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, Trace,
+    Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, TabsAndSleep, Trace,
 };
 
 use super::views::gaps::GapHistogram;
@@ -122,7 +122,9 @@ pub struct PopulationSummary {
 }
 
 impl PopulationSummary {
-    fn of(trace: &Trace, file: &ScenarioFile) -> PopulationSummary {
+    /// `tabs_sleep` comes in already counted (the worker keeps it across
+    /// edits: it reads every event).
+    fn of(trace: &Trace, file: &ScenarioFile, tabs_sleep: TabsAndSleep) -> PopulationSummary {
         let source = match &file.scenario.population {
             Population::Trace { .. } => file
                 .trace_path()
@@ -145,7 +147,7 @@ impl PopulationSummary {
             users: trace.num_users(),
             events: trace.num_events(),
             span: first.zip(trace.end_time()),
-            tabs_sleep: trace.tabs_and_sleep(file.scenario.horizon.as_ms()),
+            tabs_sleep,
         }
     }
 }
@@ -306,7 +308,9 @@ impl Worker {
 #[derive(Default)]
 struct Cache {
     trace: Option<(PopulationKey, Arc<Trace>)>,
-    gaps: Option<(PopulationKey, u64, Arc<GapHistogram>)>,
+    /// What the population and horizon alone fix (each reads every event),
+    /// kept across policy edits.
+    gaps: Option<(PopulationKey, u64, Arc<GapHistogram>, TabsAndSleep)>,
     /// Counts population loads: tells the simulator its kept results are stale.
     loads: u64,
     /// The last run's results, policy by policy.
@@ -483,12 +487,15 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
     };
     let scenario = &job.file.scenario;
     let horizon = scenario.horizon.as_ms();
-    let gaps = match &cache.gaps {
-        Some((k, h, gaps)) if *k == key && *h == horizon => Arc::clone(gaps),
+    let (gaps, tabs_sleep) = match &cache.gaps {
+        Some((k, h, gaps, tabs_sleep)) if *k == key && *h == horizon => {
+            (Arc::clone(gaps), *tabs_sleep)
+        }
         _ => {
             let gaps = Arc::new(gap_histogram(&trace, horizon));
-            cache.gaps = Some((key, horizon, Arc::clone(&gaps)));
-            gaps
+            let tabs_sleep = trace.tabs_and_sleep(horizon);
+            cache.gaps = Some((key, horizon, Arc::clone(&gaps), tabs_sleep));
+            (gaps, tabs_sleep)
         }
     };
     job.progress.total.store(
@@ -501,7 +508,7 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         .run(scenario, &trace, cache.loads, &job.progress.run)?;
     job.progress.set_stage(Stage::Preparing);
     let plots = plot_data(scenario, &run, gaps);
-    let population = PopulationSummary::of(&trace, &job.file);
+    let population = PopulationSummary::of(&trace, &job.file, tabs_sleep);
     Some(Ok(Arc::new(Results {
         generation: job.generation,
         scenario: scenario.clone(),
