@@ -652,6 +652,29 @@ mod tests {
     }
 
     #[test]
+    fn the_sleep_count_follows_the_horizon_and_survives_a_policy_edit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let trace = dir.path().join("nap.csv");
+        // A lid closed at 10 minutes and never opened: asleep until the horizon.
+        std::fs::write(&trace, "user,time_ms,kind\nu,0,view\nu,600000,sleep\n").expect("write");
+        let mut file = example_b();
+        file.scenario.population = Population::Trace { path: trace };
+        let mut worker = Worker::spawn(|| {}).expect("thread");
+        let mut asleep = |file: &ScenarioFile| {
+            worker.submit(file.clone(), false);
+            let results = wait(&mut worker).result.expect("runs");
+            results.population.tabs_sleep.sleep_ms
+        };
+        // Horizon 1 day: 24 h - 10 min = 86 400 000 - 600 000 ms.
+        assert_eq!(asleep(&file), 85_800_000);
+        file.scenario.policies[0].idle_timeout = Some(crate::model::Dur::hours(1));
+        assert_eq!(asleep(&file), 85_800_000, "a policy edit keeps the count");
+        // Horizon 2 hours: 7 200 000 - 600 000 ms.
+        file.scenario.horizon = crate::model::Dur::hours(2);
+        assert_eq!(asleep(&file), 6_600_000, "a new horizon counts again");
+    }
+
+    #[test]
     fn a_newer_job_stops_a_trace_being_read() {
         let dir = tempfile::tempdir().expect("temp dir");
         let trace = dir.path().join("big.csv");
