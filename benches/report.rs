@@ -22,6 +22,7 @@ fn seed_article_report(c: &mut Criterion) {
         run: &run,
         selected: None,
         problems: Vec::new(),
+        replicated: None,
     };
     let bytes = html::render(&gather(&input).expect("draws")).len();
     eprintln!(

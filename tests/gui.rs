@@ -1196,6 +1196,15 @@ fn replicates_put_a_spread_on_each_summary_line_and_a_difference_under_it() {
             "no summary starting {start:?}"
         );
     }
+    // Who was hit is counted in the first draw only, and says so on both
+    // policies' lines.
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("of 12 users in replicate 0)")
+            .count(),
+        2,
+        "the people counts do not say which replicate they are"
+    );
     let sentence = lapse::report::replicates::sentences(&r.differences(0))
         .into_iter()
         .next()

@@ -56,6 +56,7 @@ pub fn export_report(
         run: &results.run,
         selected: (selected < results.run.policies.len()).then_some(selected),
         problems,
+        replicated: None,
     };
     write_report(&input, ReportFormat::for_path(path), path).map(|_| ())
 }

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::compliance::{Standard, Verdict, check_all};
 use crate::analysis::export::{Export, Target, export};
 use crate::analysis::frontier::disruption;
+use crate::analysis::replicates::MetricIntervals;
+use crate::analysis::{ReplicateSpec, Replicated, run_replicated};
 use crate::engine::{Metrics, ScenarioRun};
 use crate::fsio::write_atomically;
 use crate::import::summary::Gaps;
@@ -59,6 +61,10 @@ pub struct ReportInput<'a> {
     pub selected: Option<usize>,
     /// Problems the caller knows of (unsaved edits that break a rule, ...).
     pub problems: Vec<String>,
+    /// Replicates of `run` (`run` is their replicate 0): the metrics table
+    /// then shows means ± half the 95 % interval, and the paired differences
+    /// against the first policy sit under the summary.
+    pub replicated: Option<&'a Replicated>,
 }
 
 /// A piece of running text: words, or a number that came out of the run.
@@ -103,6 +109,20 @@ pub struct Headline {
     /// Distinct users who lost at least one submit or edit.
     pub people_lost_work: usize,
     pub verdicts: Vec<Verdict>,
+    /// With replicates: every metric's mean and 95 % interval.
+    pub intervals: Option<MetricIntervals>,
+}
+
+impl Headline {
+    /// A metric's cell in the metrics table: `mean ± half-width` with
+    /// replicates, else the count; `None` for a name that is no metric.
+    pub fn interval(&self, name: &str) -> Option<crate::analysis::intervals::Interval> {
+        self.intervals
+            .as_ref()?
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, iv)| *iv)
+    }
 }
 
 impl Headline {
@@ -128,6 +148,9 @@ pub struct Report {
     pub problems: Vec<String>,
     /// One line under the title: users, days, policies, seed.
     pub summary: String,
+    /// With replicates: how many, then the paired-difference sentences
+    /// (`lapse run --replicates N`'s), said under the summary.
+    pub differences: Vec<String>,
     pub question: String,
     pub answer: Vec<Rich>,
     pub choice: Option<Choice>,
@@ -156,7 +179,12 @@ pub fn gather(input: &ReportInput<'_>) -> Result<Report, String> {
     let headlines: Vec<Headline> = run
         .policies
         .iter()
-        .map(|p| Headline {
+        .enumerate()
+        .map(|(i, p)| Headline {
+            intervals: input
+                .replicated
+                .filter(|r| r.has_intervals())
+                .map(|r| r.intervals(i)),
             policy: p.name.clone(),
             metrics: p.metrics,
             people_logged_out: p
@@ -193,6 +221,7 @@ pub fn gather(input: &ReportInput<'_>) -> Result<Report, String> {
         version: VERSION,
         problems: problems(input),
         summary: summary(scenario, run),
+        differences: differences(input.replicated),
         question: question(scenario, run),
         answer: answer(scenario, run, &headlines, choice.as_ref()),
         choice,
@@ -256,6 +285,11 @@ pub struct ReportArgs {
     /// The policy to recommend [default: the one that disrupts people at work least].
     #[arg(long, value_name = "NAME")]
     pub policy: Option<String>,
+    /// Run N draws of the population: the metrics table shows each mean ±
+    /// half its 95 % interval, the paired differences follow the summary
+    /// [default: the scenario's `replicates`, else 1].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::model::scenario::MAX_REPLICATES as i64))]
+    pub replicates: Option<u32>,
 }
 
 /// What `lapse report` did, for its closing line.
@@ -304,11 +338,31 @@ pub fn report_command(args: &ReportArgs) -> Result<ReportDone, crate::model::Dia
         Some(path) => Trace::load(path)?,
         None => file.load_population()?,
     };
-    let run = crate::engine::run_scenario(
-        &file.scenario,
-        &trace,
-        crate::engine::RunOptions::EVERYTHING,
-    );
+    // The scenario's draws, or --replicates; a report keeps every user (a
+    // sample's own counts would not be the population's).
+    let mut spec = ReplicateSpec::of(&file.scenario, args.trace.is_some());
+    spec.replicates = args.replicates.unwrap_or(file.scenario.replicates).max(1) as usize;
+    spec.sample = None;
+    let replicated = if spec.replicates > 1 {
+        run_replicated(
+            &file.scenario,
+            &trace,
+            &spec,
+            crate::engine::RunOptions::EVERYTHING,
+            &crate::engine::Progress::default(),
+        )
+        .map_err(|e| e.located(&file))?
+    } else {
+        None
+    };
+    let run = match &replicated {
+        Some(r) => r.run.clone(),
+        None => crate::engine::run_scenario(
+            &file.scenario,
+            &trace,
+            crate::engine::RunOptions::EVERYTHING,
+        ),
+    };
     let simulation = start.elapsed();
     let input = ReportInput {
         scenario: &file.scenario,
@@ -322,6 +376,7 @@ pub fn report_command(args: &ReportArgs) -> Result<ReportDone, crate::model::Dia
         run: &run,
         selected,
         problems: Vec::new(),
+        replicated: replicated.as_ref(),
     };
     let written = write_report(&input, format, &out)?;
     Ok(ReportDone {
@@ -329,6 +384,20 @@ pub fn report_command(args: &ReportArgs) -> Result<ReportDone, crate::model::Dia
         simulation,
         report: start.elapsed() - simulation,
     })
+}
+
+/// With replicates: how many, then each policy's paired differences
+/// against the first policy, as `lapse run --replicates N` says them.
+fn differences(replicated: Option<&Replicated>) -> Vec<String> {
+    let Some(r) = replicated.filter(|r| r.has_intervals()) else {
+        return Vec::new();
+    };
+    let mut out = vec![format!(
+        "Over {} replicates (draws of the population), every metric in the table of all metrics is the mean ± half its 95 % interval; the answer and the plots show replicate 0.",
+        r.replicates()
+    )];
+    out.extend(super::replicates::sentences(&r.differences(0)));
+    out
 }
 
 /// The reader's choice, else the policy that disrupts present users least
@@ -687,6 +756,10 @@ fn reproduce(input: &ReportInput<'_>) -> Vec<String> {
         .as_ref()
         .map(|t| format!(" --trace {t}"))
         .unwrap_or_default();
+    let trace = match input.replicated.filter(|r| r.has_intervals()) {
+        Some(r) => format!("{trace} --replicates {}", r.replicates()),
+        None => trace,
+    };
     vec![
         format!("lapse run {file}{trace} --format json"),
         format!("lapse check {file}"),

@@ -5,6 +5,8 @@
 //! Every number that comes out of the run is written as
 //! `<data value="N" data-policy="P" data-metric="M">`, so a program (the
 //! tests) can read the exact counts back and compare them with `lapse run`.
+//! With replicates the all-metrics table's values are the means (its cells
+//! say `mean ± half-width`), as `lapse run --replicates N`'s `intervals`.
 
 use std::fmt::Write as _;
 
@@ -13,6 +15,7 @@ use crate::engine::Metrics;
 
 use super::document::{HEADLINE_COLUMNS, Piece, Report, Rich, metric_text, thousands};
 use super::plots::{Figure, policy_color, xml_escape};
+use super::replicates::interval_cell;
 
 /// The page's stylesheet: system fonts only, print rules at the end.
 const STYLE: &str = r#"
@@ -25,6 +28,7 @@ header.top .wrap, main { max-width: 1000px; margin: 0 auto; padding: 0 28px; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: .78rem; opacity: .85; margin: 0 0 4px; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 6px; }
 .summary { margin: 0; opacity: .9; }
+.difference { margin: .4em 0 0; opacity: .9; }
 h2 { font-size: 1.35rem; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 22px 0 6px; }
 p { margin: 8px 0; }
@@ -123,6 +127,9 @@ fn header(out: &mut String, report: &Report) {
         esc(&report.title),
         esc(&report.summary)
     );
+    for line in &report.differences {
+        let _ = writeln!(out, "<p class=\"difference\"><em>{}</em></p>", esc(line));
+    }
 }
 
 fn problems(out: &mut String, report: &Report) {
@@ -434,6 +441,16 @@ fn all_metrics(out: &mut String, report: &Report) {
             }
         }
         for h in &report.headlines {
+            if let Some(iv) = h.interval(name) {
+                let _ = write!(
+                    out,
+                    "<td class=\"num\"><data value=\"{}\" data-policy=\"{}\" data-metric=\"{name}\">{}</data></td>",
+                    iv.mean,
+                    esc(&h.policy),
+                    esc(&interval_cell(name, &iv))
+                );
+                continue;
+            }
             let value = h.metrics.get(name).unwrap_or(0);
             let readable = if name.ends_with("_ms") && value > 0 {
                 format!(" ({})", metric_text(name, value))

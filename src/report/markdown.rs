@@ -7,6 +7,7 @@ use crate::analysis::compliance::Standard;
 use crate::engine::Metrics;
 
 use super::document::{HEADLINE_COLUMNS, Piece, Report, Rich, metric_text, thousands};
+use super::replicates::interval_cell;
 
 /// A table cell: pipes escaped, line breaks flattened.
 fn cell(s: &str) -> String {
@@ -45,6 +46,9 @@ pub fn render(report: &Report, links: &[String]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Session-timeout report: {}\n", report.title);
     let _ = writeln!(out, "{} · Lapse {}\n", report.summary, report.version);
+    for line in &report.differences {
+        let _ = writeln!(out, "*{line}*\n");
+    }
     if !report.problems.is_empty() {
         out.push_str("> **This report has problems**\n>\n");
         for p in &report.problems {
@@ -214,7 +218,11 @@ fn all_metrics(out: &mut String, report: &Report) {
             }
         }
         for h in &report.headlines {
-            let _ = write!(out, " {} |", thousands(h.metrics.get(name).unwrap_or(0)));
+            let value = match h.interval(name) {
+                Some(iv) => interval_cell(name, &iv),
+                None => thousands(h.metrics.get(name).unwrap_or(0)),
+            };
+            let _ = write!(out, " {} |", cell(&value));
         }
         out.push('\n');
     }

@@ -176,12 +176,21 @@ fn the_html_validates() {
     let dir = tempfile::tempdir().expect("temp dir");
     report("scenarios/seed-article.ron", dir.path(), "seed.html", &[]);
     report("tests/fixtures/example-b.ron", dir.path(), "b.html", &[]);
+    // With replicates: the difference sentences and the ± cells.
+    let replicated = report(
+        "tests/fixtures/example-b.ron",
+        dir.path(),
+        "b3.html",
+        &["--replicates", "3"],
+    );
+    assert!(replicated.contains("class=\"difference\""));
     let out = Command::new("java")
         .arg("-jar")
         .arg(&jar)
         .args(["--format", "json"])
         .arg(dir.path().join("seed.html"))
         .arg(dir.path().join("b.html"))
+        .arg(dir.path().join("b3.html"))
         .output()
         .expect("java runs");
     let json: Value = serde_json::from_slice(&out.stderr)
@@ -319,5 +328,89 @@ fn bad_input_is_located_and_leaves_no_file() {
         left.len(),
         1,
         "only the scenario: no report, no temporary file"
+    );
+}
+
+/// A small generated scenario (12 office users, a day), written to `dir`.
+fn small_generated(dir: &Path) -> PathBuf {
+    let text = r#"Scenario(
+    name: "replicated",
+    seed: 42,
+    horizon: "1d",
+    profiles: [Profile(name: "office")],
+    population: Generated([(profile: "office", users: 12)]),
+    policies: [
+        Policy(name: "alert", idle_timeout: "30m", refresh: EachRequest,
+            warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss)),
+        Policy(name: "keepalive", idle_timeout: "30m", refresh: EachRequest,
+            keepalive: Keepalive(interval: "5m"),
+            warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend)),
+    ],
+)"#;
+    let path = dir.join("replicated.ron");
+    std::fs::write(&path, text).expect("write the scenario");
+    path
+}
+
+#[test]
+fn with_replicates_the_report_says_lapse_runs_intervals_and_differences() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = small_generated(dir.path());
+    let s = path_str(&scenario);
+    let out = dir.path().join("r.md");
+    ok(lapse(&[
+        "report",
+        s,
+        "--replicates",
+        "4",
+        "--out",
+        path_str(&out),
+    ]));
+    let md = std::fs::read_to_string(&out).expect("the report was written");
+    // The paired-difference sentences are `lapse run`'s, word for word.
+    let table = ok(lapse(&["run", s, "--replicates", "4", "--format", "table"]));
+    let table = String::from_utf8(table.stdout).expect("UTF-8");
+    let sentences: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("keepalive: "))
+        .collect();
+    assert!(!sentences.is_empty(), "no sentence in\n{table}");
+    for sentence in sentences {
+        assert!(
+            md.contains(&format!("*{sentence}*")),
+            "{sentence:?} not in\n{md}"
+        );
+    }
+    assert!(md.contains("Over 4 replicates"), "{md}");
+    // Each cell of the metrics table is the JSON interval's mean ± half
+    // its width: logouts for both policies.
+    let json = ok(lapse(&["run", s, "--replicates", "4", "--format", "json"]));
+    let json: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let mut cells = Vec::new();
+    for p in json["policies"].as_array().expect("policies") {
+        let iv = &p["intervals"]["logouts"];
+        let f = |k: &str| iv[k].as_f64().expect("a number");
+        let interval = lapse::analysis::intervals::Interval {
+            mean: f("mean"),
+            low: f("low"),
+            high: f("high"),
+        };
+        assert!(interval.high > interval.low, "12 users vary between draws");
+        cells.push(lapse::report::replicates::interval_cell(
+            "logouts", &interval,
+        ));
+    }
+    let row = md
+        .lines()
+        .find(|l| l.contains("(`logouts`)"))
+        .expect("the logouts row");
+    assert!(
+        row.ends_with(&format!(" {} | {} |", cells[0], cells[1])),
+        "{row} against {cells:?}"
+    );
+    // The reproduce commands ask for the same replicates.
+    assert!(
+        md.contains("lapse run replicated.ron --replicates 4 --format json"),
+        "{md}"
     );
 }

@@ -166,6 +166,13 @@ fn verdict_parts_with(
         Some(iv) => in_unit(iv.mean),
         None => typing.amount(m.lost_typing_ms),
     };
+    // People are counted in replicate 0 only (the replicates keep totals,
+    // not who was hit): said so, rather than passed off as a mean.
+    let in_first = if spread.is_some() {
+        " in replicate 0"
+    } else {
+        ""
+    };
     let users = |v: usize| {
         format!(
             "{} {}",
@@ -173,12 +180,13 @@ fn verdict_parts_with(
             if v == 1 { "user" } else { "users" }
         )
     };
+    let lost_sep = if spread.is_some() { ";" } else { "," };
     vec![
         (format!("{name}: "), true),
         (format!("{}, ", n("logouts", "logout", "logouts")), false),
         (
             format!(
-                "{} while present ({} of {})",
+                "{} while present ({} of {}{in_first})",
                 count("logouts_while_present").0,
                 thousands(people.logged_out_while_present as u64),
                 users(people.users)
@@ -188,7 +196,7 @@ fn verdict_parts_with(
         (" · ".into(), false),
         (
             format!(
-                "{} and {} lost ({}, {} of typing)",
+                "{} and {} lost ({}{in_first}{lost_sep} {} of typing)",
                 n("lost_submits", "submit", "submits"),
                 n("lost_inputs", "edit", "edits"),
                 users(people.lost_work),
@@ -364,6 +372,37 @@ mod tests {
         assert_eq!(
             verdict("alert", &m, &people),
             "alert: 1 logout, 0 while present (0 of 1 user) · 1 submit and 4 edits lost (1 user, 15m of typing) · warnings: 1 shown, 0 heeded, 1 missed"
+        );
+    }
+
+    #[test]
+    fn with_replicates_people_counts_say_they_are_replicate_0s() {
+        let m = Metrics::default();
+        let people = People {
+            users: 300,
+            logged_out_while_present: 12,
+            lost_work: 7,
+        };
+        // Two replicates: 10 and 14 logouts while present, mean 12.
+        let spread = vec![(
+            "logouts_while_present",
+            crate::analysis::intervals::Interval {
+                mean: 12.0,
+                low: 10.0,
+                high: 14.0,
+            },
+        )];
+        let text: String = verdict_parts_with("p", &m, &people, TimeUnit::Hours, Some(&spread))
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert!(
+            text.contains("12 ± 2 while present (12 of 300 users in replicate 0)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("lost (7 users in replicate 0; 0s of typing)"),
+            "{text}"
         );
     }
 
