@@ -188,7 +188,7 @@ pub fn sleeps(events: &[Event], horizon: u64) -> Vec<(u64, u64)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::Scenario;
 
@@ -208,8 +208,8 @@ mod tests {
         (scenario.policies[0].clone(), scenario.sim_config())
     }
 
-    /// SPEC example D: (minute, kind, tab).
-    fn example_d() -> Vec<Event> {
+    /// SPEC example D: (minute, kind, tab). The timeline's tests use it too.
+    pub(crate) fn example_d() -> Vec<Event> {
         use EventKind::*;
         [
             (0, View, 0),

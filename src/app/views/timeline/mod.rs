@@ -413,6 +413,7 @@ fn lane(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::detail::tests::example_d;
 
     const MIN: u64 = 60_000;
 
@@ -476,23 +477,6 @@ mod tests {
             None,
         )
         .expect("valid")
-    }
-
-    /// SPEC example D: (minute, kind, tab).
-    fn example_d() -> Vec<Event> {
-        use EventKind::*;
-        [
-            (0, View, 0),
-            (1, View, 1),
-            (10, Request, 1),
-            (20, Request, 1),
-            (27, Input, 1),
-            (29, Input, 1),
-            (31, Submit, 1),
-        ]
-        .iter()
-        .map(|&(m, k, tab)| Event::with_tab(m * MIN, k, tab))
-        .collect()
     }
 
     fn points_of(lane: &Lane, mark: Mark) -> Vec<[f64; 2]> {
