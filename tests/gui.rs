@@ -1130,23 +1130,8 @@ fn an_exported_png_shows_the_plots_without_the_tabs() {
 
 /// A small generated scenario asking for replicates, written to a file.
 fn replicated_scenario(dir: &Path) -> PathBuf {
-    let text = r#"Scenario(
-    name: "replicated",
-    seed: 42,
-    horizon: "1d",
-    replicates: 4,
-    profiles: [Profile(name: "office")],
-    population: Generated([(profile: "office", users: 12)]),
-    policies: [
-        Policy(name: "alert", idle_timeout: "30m", refresh: EachRequest,
-            warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss)),
-        Policy(name: "keepalive", idle_timeout: "30m", refresh: EachRequest,
-            keepalive: Keepalive(interval: "5m"),
-            warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend)),
-    ],
-)"#;
     let path = dir.join("replicated.ron");
-    std::fs::write(&path, text).expect("write the scenario");
+    std::fs::copy("tests/fixtures/replicated.ron", &path).expect("copy the scenario");
     path
 }
 

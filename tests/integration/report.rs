@@ -331,24 +331,11 @@ fn bad_input_is_located_and_leaves_no_file() {
     );
 }
 
-/// A small generated scenario (12 office users, a day), written to `dir`.
+/// A small generated scenario (12 office users, a day), copied to `dir`;
+/// it asks for 4 replicates, and the test says `--replicates` too.
 fn small_generated(dir: &Path) -> PathBuf {
-    let text = r#"Scenario(
-    name: "replicated",
-    seed: 42,
-    horizon: "1d",
-    profiles: [Profile(name: "office")],
-    population: Generated([(profile: "office", users: 12)]),
-    policies: [
-        Policy(name: "alert", idle_timeout: "30m", refresh: EachRequest,
-            warning: Warning(lead: "5m", resets_on: RequestsAndActivity, on_response: Dismiss)),
-        Policy(name: "keepalive", idle_timeout: "30m", refresh: EachRequest,
-            keepalive: Keepalive(interval: "5m"),
-            warning: Warning(lead: "5m", resets_on: Requests, on_response: Extend)),
-    ],
-)"#;
     let path = dir.join("replicated.ron");
-    std::fs::write(&path, text).expect("write the scenario");
+    std::fs::copy("tests/fixtures/replicated.ron", &path).expect("copy the scenario");
     path
 }
 
