@@ -9,7 +9,7 @@ use serde::ser::SerializeMap;
 use crate::analysis::intervals::{Difference, Interval, Method};
 use crate::analysis::replicates::{MetricIntervals, PolicyDifferences};
 use crate::analysis::{Replicated, Sweep};
-use crate::engine::Metrics;
+use crate::engine::{Affected, Metrics};
 
 use super::csv::field;
 use super::document::{rough, thousands};
@@ -216,6 +216,8 @@ impl<T: Serialize> Serialize for Named<'_, T> {
 struct PolicyJson<'a> {
     name: &'a str,
     metrics: &'a Metrics,
+    /// Replicate 0's people, as its `metrics` (the plain run's JSON has them).
+    affected_users: &'a Affected,
     intervals: Named<'a, Interval>,
 }
 
@@ -238,8 +240,9 @@ struct RunJson<'a> {
     differences: Vec<DifferenceJson<'a>>,
 }
 
-/// The SPEC's JSON plus `intervals` beside each policy's `metrics` (which
-/// stay replicate 0's, or the sample's own counts), and `differences`.
+/// The SPEC's JSON plus `intervals` beside each policy's `metrics` and
+/// `affected_users` (which stay replicate 0's, or the sample's own counts),
+/// and `differences`.
 pub fn replicated_json(
     r: &Replicated,
     differences: &[PolicyDifferences],
@@ -257,6 +260,7 @@ pub fn replicated_json(
             .map(|(p, iv)| PolicyJson {
                 name: &p.name,
                 metrics: &p.metrics,
+                affected_users: &p.affected,
                 intervals: Named(iv),
             })
             .collect(),

@@ -79,6 +79,24 @@ fn json_counts_people_beside_events() {
     }
 }
 
+/// With replicates the JSON keeps replicate 0's people beside its metrics:
+/// replicate 0 is the trace itself, so the same hand count.
+#[test]
+fn json_with_replicates_keeps_the_people() {
+    let dir = workspace();
+    let out = lapse_in(
+        dir.path(),
+        &["run", "s.ron", "--replicates", "3", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let short = &json["policies"][0]["affected_users"];
+    assert_eq!(short["logouts"]["users"], 2);
+    assert_eq!(short["logouts_while_present"]["users"], 1);
+    assert_eq!(short["lost_inputs"]["share"], 0.3333);
+    assert_eq!(json["policies"][1]["affected_users"]["logouts"]["users"], 0);
+}
+
 #[test]
 fn csv_and_table_show_the_same_people() {
     let dir = workspace();
