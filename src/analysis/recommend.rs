@@ -51,10 +51,6 @@ pub struct Recommendation {
     /// Other structures whose best setting ties with `best` or comes within
     /// [`NEAR_TIE`] of its disruption, best first.
     pub near_ties: Vec<Found>,
-    /// Whether `best` beats the runner-up beyond the noise of the generated
-    /// population. `None`: not measured. To be filled by the paired
-    /// difference over replicates (issue 17) from `best` and `near_ties[0]`.
-    pub beyond_noise: Option<bool>,
     /// The duration fields searched for the current approach.
     pub searched: Vec<Param>,
     /// Structures tried.
@@ -266,7 +262,6 @@ pub fn recommend_with(
         standard,
         changes,
         near_ties: search.near_ties(&best.policy),
-        beyond_noise: None,
         searched: fields.iter().map(|f| f.param).collect(),
         structures: search.shapes_tried(),
         evaluated: search.runs.len(),

@@ -125,20 +125,13 @@ fn near_ties_sentence(r: &Recommendation) -> String {
             )
         })
         .collect();
-    // Issue 17's paired difference over replicates will say whether the
-    // gap to the runner-up is beyond noise (`beyond_noise`).
-    let noise = match r.beyond_noise {
-        Some(true) => " The winner's lead is beyond the noise of the generated population.",
-        Some(false) => " The winner's lead is within the noise of the generated population.",
-        None => "",
-    };
     let shown = if r.near_ties.len() > 3 {
         format!("{} other structures, the first three", r.near_ties.len())
     } else {
         format!("{} other structures", r.near_ties.len())
     };
     format!(
-        "Ties and near-ties within {within} ({shown}): {}.{noise}",
+        "Ties and near-ties within {within} ({shown}): {}.",
         list.join("; ")
     )
 }
