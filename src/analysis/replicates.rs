@@ -460,10 +460,10 @@ pub fn run_sweep_replicates(
 /// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on
 /// replicate k's users); `None` for a step skipped.
 pub fn sweep_intervals(method: Method, sweeps: &[Sweep]) -> Vec<Option<MetricIntervals>> {
-    let users = sweeps.first().map_or(0, |s| s.users);
     let Some(first) = sweeps.first() else {
         return Vec::new();
     };
+    let users = first.users;
     (0..first.steps.len())
         .map(|s| {
             let runs: Option<Vec<Metrics>> = sweeps

@@ -2,6 +2,7 @@
 //! to, each page's life, the device's sleeps, and which logouts another
 //! tab's timer caused. What the user timeline draws (SPEC revision 2).
 
+use crate::model::trace::sleep_spans;
 use crate::model::{Event, EventKind, Policy};
 
 use super::metrics::Metrics;
@@ -168,23 +169,10 @@ fn last_tab_acted_in(events: &[Event], t: u64) -> Option<usize> {
 
 /// The spans the device slept, from each sleep to its wake (or the horizon).
 pub fn sleeps(events: &[Event], horizon: u64) -> Vec<(u64, u64)> {
-    let mut spans = Vec::new();
-    let mut since = None;
-    for e in events.iter().take_while(|e| e.time() < horizon) {
-        match e.kind() {
-            EventKind::Sleep => since = since.or(Some(e.time())),
-            EventKind::Wake => {
-                if let Some(s) = since.take() {
-                    spans.push((s, e.time()));
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = since {
-        spans.push((s, horizon));
-    }
-    spans
+    let before = events.partition_point(|e| e.time() < horizon);
+    sleep_spans(&events[..before])
+        .map(|(start, wake)| (start, wake.unwrap_or(horizon)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -194,8 +182,10 @@ pub(crate) mod tests {
 
     const MIN: u64 = 60_000;
 
-    fn policy(tab_sync: bool) -> (Policy, SimConfig) {
-        let scenario = Scenario::parse(
+    /// SPEC example D's scenario: the per-tab alert with Redirect, its tabs
+    /// kept in step when `tab_sync`. The timeline's tests use it too.
+    pub(crate) fn example_d_scenario(tab_sync: bool) -> Scenario {
+        Scenario::parse(
             &format!(
                 r#"Scenario(name: "D", horizon: "1d", population: Trace(path: "d.csv"),
                    policies: [Policy(name: "alert", idle_timeout: Some("30m"), refresh: EachRequest,
@@ -204,7 +194,11 @@ pub(crate) mod tests {
             ),
             None,
         )
-        .expect("valid");
+        .expect("valid")
+    }
+
+    fn policy(tab_sync: bool) -> (Policy, SimConfig) {
+        let scenario = example_d_scenario(tab_sync);
         (scenario.policies[0].clone(), scenario.sim_config())
     }
 

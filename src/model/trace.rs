@@ -14,7 +14,7 @@ mod simple;
 mod stats;
 
 pub use progress::LoadProgress;
-pub use stats::TabsAndSleep;
+pub use stats::{TabsAndSleep, sleep_spans};
 
 use std::fmt;
 use std::io::{Read, Write};

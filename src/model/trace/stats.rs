@@ -75,25 +75,34 @@ fn distinct_tabs(events: &[Event]) -> usize {
 
 /// Whether the device sleeps at all, and for how long in all.
 fn sleep_of(events: &[Event], until: u64) -> (bool, u64) {
-    let (mut slept, mut total, mut since) = (false, 0, None);
-    for e in events {
-        match e.kind() {
-            EventKind::Sleep => {
-                slept = true;
-                since = since.or(Some(e.time()));
-            }
-            EventKind::Wake => {
-                if let Some(s) = since.take() {
-                    total += e.time() - s;
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = since {
-        total += until.saturating_sub(s);
+    let (mut slept, mut total) = (false, 0);
+    for (start, wake) in sleep_spans(events) {
+        slept = true;
+        total += wake.map_or(until.saturating_sub(start), |w| w - start);
     }
     (slept, total)
+}
+
+/// The device's sleeps in `events`: from a sleep (a second one while
+/// asleep changes nothing) to the next wake, `None` when none follows. The
+/// one reading of sleep and wake for the population counts and the timeline.
+pub fn sleep_spans(events: &[Event]) -> impl Iterator<Item = (u64, Option<u64>)> + '_ {
+    let mut since = None;
+    let mut rest = events.iter();
+    std::iter::from_fn(move || {
+        for e in rest.by_ref() {
+            match e.kind() {
+                EventKind::Sleep => since = since.or(Some(e.time())),
+                EventKind::Wake => {
+                    if let Some(start) = since.take() {
+                        return Some((start, Some(e.time())));
+                    }
+                }
+                _ => {}
+            }
+        }
+        since.take().map(|start| (start, None))
+    })
 }
 
 #[cfg(test)]

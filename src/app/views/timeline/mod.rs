@@ -413,7 +413,7 @@ fn lane(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::detail::tests::example_d;
+    use crate::engine::detail::tests::{example_d, example_d_scenario};
 
     const MIN: u64 = 60_000;
 
@@ -464,19 +464,6 @@ mod tests {
         assert_eq!(t.x_range.0, -0.25);
         assert_eq!(t.days, [(0, (-0.25, 1.0))]);
         assert_eq!(t.focus_day, Some(0));
-    }
-
-    fn example_d_scenario(tab_sync: bool) -> Scenario {
-        Scenario::parse(
-            &format!(
-                r#"Scenario(name: "D", horizon: "1d", population: Trace(path: "d.csv"),
-                   policies: [Policy(name: "alert", idle_timeout: Some("30m"), refresh: EachRequest,
-                     warning: Some(Warning(lead: "5m", resets_on: Requests, on_response: Dismiss)),
-                     on_expiry: Redirect, tab_sync: {tab_sync})])"#
-            ),
-            None,
-        )
-        .expect("valid")
     }
 
     fn points_of(lane: &Lane, mark: Mark) -> Vec<[f64; 2]> {
