@@ -1248,7 +1248,7 @@ fn the_timeline_has_a_row_per_tab_shades_sleep_and_marks_the_other_tabs_logout()
     // The population details count tabs and sleep from the trace.
     assert!(has_label(
         &harness,
-        "Tabs per user: 2.0 on average, at most 2; 100% of users use more than one · 100% of users' devices sleep: 40m in all, 40m each on average"
+        "Tabs used per user (whole trace, not at once): 2.0 on average, at most 2; 100% of users use more than one · 100% of users' devices sleep: 40m in all, 40m each on average"
     ));
 }
 

@@ -284,11 +284,11 @@ pub fn summary(p: &PopulationSummary) -> String {
     format!("{users} · {} events{span}", thousands(p.events as u64))
 }
 
-/// `Tabs per user: 1.8 on average, at most 4; 62% of users use more than one · 23% of users' devices sleep: 310h in all, 2h15m each`.
+/// `Tabs used per user (whole trace, not at once): 1.8 on average, at most 4; 62% of users use more than one · 23% of users' devices sleep: 310h in all, 2h15m each`.
 pub fn tabs_and_sleep(s: &TabsAndSleep) -> String {
     let percent = |share: f64| format!("{:.0}%", share * 100.0);
     let tabs = format!(
-        "Tabs per user: {:.1} on average, at most {}; {} of users use more than one",
+        "Tabs used per user (whole trace, not at once): {:.1} on average, at most {}; {} of users use more than one",
         s.mean_tabs(),
         s.max_tabs,
         percent(s.multi_tab_share())
@@ -338,7 +338,7 @@ mod tests {
         };
         assert_eq!(
             tabs_and_sleep(&s),
-            "Tabs per user: 1.8 on average, at most 3; 50% of users use more than one · 50% of users' devices sleep: 1h10m in all, 35m each on average"
+            "Tabs used per user (whole trace, not at once): 1.8 on average, at most 3; 50% of users use more than one · 50% of users' devices sleep: 1h10m in all, 35m each on average"
         );
         let none = TabsAndSleep {
             users: 1,
@@ -348,7 +348,7 @@ mod tests {
         };
         assert_eq!(
             tabs_and_sleep(&none),
-            "Tabs per user: 1.0 on average, at most 1; 0% of users use more than one · no device sleeps"
+            "Tabs used per user (whole trace, not at once): 1.0 on average, at most 1; 0% of users use more than one · no device sleeps"
         );
     }
 
