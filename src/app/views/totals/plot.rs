@@ -58,12 +58,15 @@ fn chart(ui: &mut Ui, data: &PlotData, total: &Total, spread: Option<&[Interval]
         None => total.values.clone(),
     };
     let metric = total.kind.metric();
+    // The `±` on a line of its own: on one line a large mean with its
+    // half-width (`140,184 ± 1,316`, `51.8 days ± 0.4 days`) is wider than
+    // the bar's column, and its ends were cut off at the plot's edges.
     let label = move |i: usize, v: f64| match spread.and_then(|s| s.get(i)) {
         Some(iv) if iv.half_width() > 0.0 && is_hours => {
-            format!("{} ± {}", format(v), format(iv.half_width()))
+            format!("{}\n± {}", format(v), format(iv.half_width()))
         }
         // Counts as the tables write them: `4,848 ± 21`.
-        Some(iv) if iv.half_width() > 0.0 => interval_cell(metric, iv),
+        Some(iv) if iv.half_width() > 0.0 => interval_cell(metric, iv).replacen(" ± ", "\n± ", 1),
         _ => format(v),
     };
     let top = spread
