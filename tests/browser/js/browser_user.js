@@ -159,6 +159,10 @@ class BrowserUser {
           session: window.lapseSession && window.lapseSession.state ? window.lapseSession.state() : null,
         }));
         if (!s || !s.ready || (s.session && s.session.pending > 0)) ready = false;
+        // A page signing out has asked for the login page, but until that
+        // navigation commits the old page still reads as loaded and idle: the
+        // next event would land on a page about to go (seen on loaded machines).
+        if (s && s.session && s.session.leaving) ready = false;
         if (s && s.session && !s.session.leaving) {
           const v = s.session;
           states.push([v.deadline, v.ended, v.warned, v.answered, v.presence].join(","));
