@@ -1043,7 +1043,7 @@ fn all_metrics_names_each_metric_and_reads_exposure_per_user_per_day() {
     harness.get_by_label("All metrics").click();
     settle(&mut harness);
     for name in [
-        "Logged out while present",
+        "Logouts while present",
         "Lost edits",
         "Unattended exposure",
         "Unattended exposure per user per day",
@@ -1072,7 +1072,7 @@ fn the_sweep_marks_each_step_against_the_chosen_standard() {
         &harness,
         "pci-dss: passes at 10m; fails at 20m to 1h"
     ));
-    for title in ["Logged out while present", "Lost typing time (hours)"] {
+    for title in ["Logouts while present", "Lost typing time (hours)"] {
         assert!(has_label(&harness, title), "{title}");
     }
     // HIPAA asks for an automatic logoff and names no time: every step passes.
