@@ -1368,3 +1368,28 @@ fn recommend_shows_three_policies_and_adds_the_choice_as_one_undoable_edit() {
         .collect();
     assert_eq!(names, ["alert", "keepalive"], "one undo removes it");
 }
+
+/// One user with four tabs under three policies: 4 rows of actions and
+/// 3 x (1 + 4) policy and tab rows, 19 in all; each keeps a readable
+/// height (the timeline scrolls rather than squeeze them).
+#[test]
+fn snapshot_timeline_with_four_tabs_under_three_policies() {
+    let file = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/four-tabs.ron"
+    ));
+    let mut harness = open(Start::File(file), egui::Theme::Dark, true);
+    harness.get_by_label("User timeline").click();
+    settle(&mut harness);
+    // Four tabs in the trace; the lid closed from 60 to 90.
+    assert!(has_label(
+        &harness,
+        "4 tabs: each has a row of actions, and a row under each policy with its pages, warnings, redirects and pings · device asleep 1 time (30m in all, shaded)"
+    ));
+    harness.get_by_label("Whole trace").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("timeline_four_tabs_dark");
+}
