@@ -951,6 +951,9 @@ fn event_style(kind: EventKind) -> (Shape, RGBColor) {
     }
 }
 
+/// The width of the timeline's row names, in pixels.
+const TIMELINE_NAMES_PX: u32 = 150;
+
 /// Pixels per row of the timeline: room for a row's name and its marks
 /// above and below the bar.
 const ROW_PX: u32 = 34;
@@ -1018,7 +1021,7 @@ fn draw_timeline(area: &Area<'_>, t: &Timeline, x0: f64, x1: f64) -> Result<(), 
         .margin(8)
         .margin_right(20)
         .x_label_area_size(28)
-        .y_label_area_size(150)
+        .y_label_area_size(TIMELINE_NAMES_PX)
         .build_cartesian_2d(x0..x1, bottom - 0.6..0.6)
         .map_err(fail)?;
     let clock_label = |h: &f64| {
@@ -1135,27 +1138,30 @@ fn draw_lane(
             .collect();
         markers(chart, &points, shape, r, color)?;
     }
-    // Each logout another tab caused: a large star, labelled unless the
-    // previous label is closer than 12 % of the width (as in the window).
-    let gap = (x1 - x0) * 0.12;
-    let mut labelled_at = f64::NEG_INFINITY;
+    // Each logout another tab caused: a large star, and its words where
+    // they fit: right of the star, or left of it at the plot's right edge,
+    // never over the previous words (those stars keep no words, as in the
+    // window). Widths are estimated as the legend's: 6.6 px a character.
+    let data_per_px = (x1 - x0) / f64::from(WIDTH - TIMELINE_NAMES_PX - 40);
+    let mut words_end = f64::NEG_INFINITY;
     for o in lane
         .other_tab
         .iter()
         .filter(|o| o.at[0] >= x0 && o.at[0] <= x1)
     {
         markers(chart, &[(o.at[0], o.at[1])], Shape::Star, 8.5, RED)?;
-        if o.at[0] - labelled_at < gap {
+        let width = (o.short.chars().count() as f64 * 6.6 + 4.0) * data_per_px;
+        let x = o.at[0];
+        let (h, dx, start, end) = if x + width <= x1 {
+            (HPos::Left, 4, x, x + width)
+        } else {
+            (HPos::Right, -4, x - width, x)
+        };
+        if start < words_end {
             continue;
         }
-        labelled_at = o.at[0];
-        // Near the right edge the words go to the mark's left, inside the plot.
-        let (h, dx) = if o.at[0] > x1 - gap {
-            (HPos::Right, -4)
-        } else {
-            (HPos::Left, 4)
-        };
-        let label = EmptyElement::at((o.at[0], y + 0.12))
+        words_end = end;
+        let label = EmptyElement::at((x, y + 0.12))
             + Text::new(
                 o.short.clone(),
                 (dx, 0),
