@@ -1043,7 +1043,7 @@ fn all_metrics_names_each_metric_and_reads_exposure_per_user_per_day() {
     harness.get_by_label("All metrics").click();
     settle(&mut harness);
     for name in [
-        "Logged out while present",
+        "Logouts while present",
         "Lost edits",
         "Unattended exposure",
         "Unattended exposure per user per day",
@@ -1072,7 +1072,7 @@ fn the_sweep_marks_each_step_against_the_chosen_standard() {
         &harness,
         "pci-dss: passes at 10m; fails at 20m to 1h"
     ));
-    for title in ["Logged out while present", "Lost typing time (hours)"] {
+    for title in ["Logouts while present", "Lost typing time (hours)"] {
         assert!(has_label(&harness, title), "{title}");
     }
     // HIPAA asks for an automatic logoff and names no time: every step passes.
@@ -1367,4 +1367,29 @@ fn recommend_shows_three_policies_and_adds_the_choice_as_one_undoable_edit() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(names, ["alert", "keepalive"], "one undo removes it");
+}
+
+/// One user with four tabs under three policies: 4 rows of actions and
+/// 3 x (1 + 4) policy and tab rows, 19 in all; each keeps a readable
+/// height (the timeline scrolls rather than squeeze them).
+#[test]
+fn snapshot_timeline_with_four_tabs_under_three_policies() {
+    let file = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/four-tabs.ron"
+    ));
+    let mut harness = open(Start::File(file), egui::Theme::Dark, true);
+    harness.get_by_label("User timeline").click();
+    settle(&mut harness);
+    // Four tabs in the trace; the lid closed from 60 to 90.
+    assert!(has_label(
+        &harness,
+        "4 tabs: each has a row of actions, and a row under each policy with its pages, warnings, redirects and pings · device asleep 1 time (30m in all, shaded)"
+    ));
+    harness.get_by_label("Whole trace").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("timeline_four_tabs_dark");
 }

@@ -1,5 +1,5 @@
 //! Analysis on top of the engine: sweeps, trade-offs, compliance checks,
-//! framework exports and recommendations.
+//! framework exports, recommendations and one user's timeline.
 //!
 //! Every function here is pure or returns data (no printing), so the GUI can
 //! call it directly; [`crate::report`] formats the data and the command line
@@ -15,6 +15,7 @@ pub mod param;
 pub mod recommend;
 pub mod replicates;
 pub mod sweep;
+pub mod timeline;
 
 pub use compliance::{Standard, Verdict, check, check_all, client_warnings};
 pub use describe::describe;

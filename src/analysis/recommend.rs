@@ -5,7 +5,7 @@
 //! promising structures, its durations (a coarse grid, then refinement).
 //!
 //! The objective, in people's terms: fewest logouts while people are present
-//! plus edits lost ([`disruption`]), then the least time sessions stay open
+//! plus lost edits ([`disruption`]), then the least time sessions stay open
 //! while nobody is there (`unattended_ms`).
 
 use std::collections::HashMap;

@@ -88,7 +88,7 @@ impl Metrics {
                 "sessions that ended under their user (expiry or the page's redirect)",
             ),
             "logouts_while_present" => (
-                "Logged out while present",
+                "Logouts while present",
                 "logouts that hit someone still at work (active less than away_after before)",
             ),
             "silent_relogins" => (
@@ -153,6 +153,21 @@ impl Metrics {
     }
 }
 
+impl MetricText {
+    /// The name inside a sentence: "1,020 fewer logouts while present",
+    /// "40 fewer lost edits"; an acronym keeps its capitals ("CSRF failures").
+    pub fn in_sentence(&self) -> String {
+        let mut chars = self.label.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if !second.is_uppercase() => first
+                .to_lowercase()
+                .chain(self.label[first.len_utf8()..].chars())
+                .collect(),
+            _ => self.label.to_string(),
+        }
+    }
+}
+
 /// A sum over all users and the whole horizon, as an average per user per
 /// day (24 hours of the horizon): `unattended_ms` read as "how long each
 /// person's session stays open unattended, each day". `None` when there are
@@ -196,8 +211,11 @@ mod text_tests {
         }
         assert_eq!(
             Metrics::text("logouts_while_present").map(|t| t.label),
-            Some("Logged out while present")
+            Some("Logouts while present")
         );
+        let words = |name: &str| Metrics::text(name).map(|t| t.in_sentence());
+        assert_eq!(words("lost_inputs").as_deref(), Some("lost edits"));
+        assert_eq!(words("csrf_failures").as_deref(), Some("CSRF failures"));
         assert_eq!(Metrics::text("nothing"), None);
     }
 

@@ -874,6 +874,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_headline_columns_are_the_metrics_own_names() {
+        for (metric, title) in HEADLINE_COLUMNS {
+            let label = crate::engine::Metrics::text(metric).map(|t| t.label);
+            assert_eq!(label, Some(title), "{metric}");
+        }
+    }
+
+    #[test]
     fn numbers_read_easily() {
         assert_eq!(thousands(1_686_135), "1,686,135");
         assert_eq!(thousands(999), "999");

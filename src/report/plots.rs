@@ -12,9 +12,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::frontier::{frontier, tradeoff_point};
-use crate::engine::{
-    EndReason, Metrics, Outcome, PolicyRun, ScenarioRun, Series, SeriesKind, user_timeline,
-};
+use crate::analysis::timeline::{Mark, Timeline};
+use crate::engine::{EndReason, Metrics, PolicyRun, ScenarioRun, Series, SeriesKind};
 use crate::model::{EventKind, Scenario, Trace};
 
 use super::document::{clock, join_words, rough, thousands};
@@ -210,6 +209,12 @@ fn legend(area: &Area<'_>, y: i32, entries: &[(Glyph, RGBColor, String)]) -> Res
                     color.mix(0.7).filled(),
                 ))
                 .map_err(fail)?,
+            Glyph::Shade => area
+                .draw(&Rectangle::new(
+                    [(x, y - 8), (x + 18, y + 8)],
+                    color.mix(0.25).filled(),
+                ))
+                .map_err(fail)?,
         }
         area.draw(&Text::new(
             label.clone(),
@@ -228,6 +233,8 @@ enum Glyph {
     Line,
     Dashed,
     Bar,
+    /// A light block: a span shaded across the plot (the device's sleeps).
+    Shade,
 }
 
 /// The top of a y axis: room above the largest value, and never empty.
@@ -894,81 +901,40 @@ pub fn user_who_lost_most(run: &ScenarioRun) -> Option<usize> {
     best.map(|(u, _)| u)
 }
 
-struct Lane {
-    sessions: Vec<(f64, f64, EndReason)>,
-    marks: Vec<(Mark, f64)>,
-    metrics: Metrics,
+/// The window's marker for each of the timeline's marks
+/// (`src/app/views/timeline/plot.rs`): shape, colour, radius in pixels.
+fn mark_style(mark: Mark) -> (Shape, RGBColor, f64) {
+    match mark {
+        Mark::SilentRelogin => (Shape::Circle, RGBColor(0x76, 0xb7, 0xb2), 4.0),
+        Mark::Logout => (Shape::Cross, RED, 6.0),
+        Mark::LogoutWhilePresent => (Shape::Star, RED, 7.0),
+        Mark::WarningShown => (Shape::Down, RGBColor(0xed, 0xc9, 0x48), 5.0),
+        Mark::WarningHeeded => (Shape::Up, GREEN_, 5.0),
+        Mark::WarningMissed => (Shape::Down, AMBER, 6.0),
+        Mark::Ping => (Shape::Circle, RGBColor(0x8c, 0x8c, 0x8c), 2.5),
+        Mark::SubmitLost => (Shape::Square, RED, 6.0),
+        Mark::CsrfFailure => (Shape::Diamond, AMBER, 6.0),
+        Mark::LostEdits => (Shape::Diamond, RED, 7.0),
+        Mark::DraftRestored => (Shape::Diamond, RGBColor(0x4e, 0x79, 0xa7), 5.0),
+        Mark::Redirect => (Shape::Right, PURPLE, 6.0),
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mark {
-    LogoutWhilePresent,
-    Logout,
-    WarningShown,
-    WarningMissed,
-    SubmitLost,
-    LostEdits,
-    Ping,
-}
+const PURPLE: RGBColor = RGBColor(0xb0, 0x7a, 0xa1);
+/// The device's sleeps: the window's grey-brown, as a light shade.
+const SLEEP: RGBColor = RGBColor(0x79, 0x70, 0x6e);
+/// The words the window's legend uses for the rows it adds.
+const SLEEP_NAME: &str = "device asleep";
+const PAGE_NAME: &str = "page open in the tab";
+const OTHER_TAB_NAME: &str = "logged out by another tab's timer";
 
-impl Mark {
-    const ALL: [Mark; 7] = [
-        Mark::LogoutWhilePresent,
-        Mark::Logout,
-        Mark::WarningShown,
-        Mark::WarningMissed,
-        Mark::SubmitLost,
-        Mark::LostEdits,
-        Mark::Ping,
-    ];
-
-    fn of(outcome: &Outcome) -> Option<Mark> {
-        Some(match outcome {
-            Outcome::Logout {
-                while_present: true,
-                ..
-            } => Mark::LogoutWhilePresent,
-            Outcome::Logout { .. } => Mark::Logout,
-            Outcome::WarningShown => Mark::WarningShown,
-            Outcome::WarningMissed => Mark::WarningMissed,
-            Outcome::SubmitLost => Mark::SubmitLost,
-            Outcome::LostEdits { .. } => Mark::LostEdits,
-            Outcome::KeepalivePing | Outcome::ExtendPing => Mark::Ping,
-            _ => return None,
-        })
-    }
-
-    /// The window's marker for it (`src/app/plots/timeline.rs`).
-    fn style(self) -> (Shape, RGBColor, f64, &'static str) {
-        match self {
-            Mark::LogoutWhilePresent => (Shape::Star, RED, 7.0, "logged out while present"),
-            Mark::Logout => (Shape::Cross, RED, 6.0, "logged out (away)"),
-            Mark::WarningShown => (
-                Shape::Down,
-                RGBColor(0xed, 0xc9, 0x48),
-                5.0,
-                "warning shown",
-            ),
-            Mark::WarningMissed => (Shape::Down, AMBER, 6.0, "warning missed"),
-            Mark::SubmitLost => (Shape::Square, RED, 6.0, "submit lost"),
-            Mark::LostEdits => (Shape::Diamond, RED, 7.0, "edits lost"),
-            Mark::Ping => (
-                Shape::Circle,
-                RGBColor(0x8c, 0x8c, 0x8c),
-                2.5,
-                "keepalive or extend ping",
-            ),
-        }
-    }
-
-    /// Above the session bar (warnings), on it, or below it (losses).
-    fn offset(self) -> f64 {
-        match self {
-            Mark::WarningShown | Mark::WarningMissed => 0.25,
-            Mark::Ping => 0.12,
-            Mark::Logout | Mark::LogoutWhilePresent => -0.2,
-            Mark::SubmitLost | Mark::LostEdits => -0.38,
-        }
+/// The session's end, as the window marks it (none at the horizon).
+fn end_style(reason: EndReason) -> Option<(&'static str, RGBColor)> {
+    match reason {
+        EndReason::Expired => Some(("session expired", RED)),
+        EndReason::Closed => Some(("session ended: browser closed", RGBColor(0x82, 0x82, 0x82))),
+        EndReason::Redirect => Some(("session ended: client redirect", PURPLE)),
+        EndReason::Horizon => None,
     }
 }
 
@@ -980,8 +946,274 @@ fn event_style(kind: EventKind) -> (Shape, RGBColor) {
         EventKind::Input => (Shape::Circle, RGBColor(0xed, 0xc9, 0x48)),
         EventKind::Activity => (Shape::Circle, RGBColor(0x96, 0x96, 0x96)),
         EventKind::Close => (Shape::Cross, RGBColor(0x6e, 0x6e, 0x6e)),
-        EventKind::Sleep => (Shape::Down, RGBColor(0x79, 0x70, 0x6e)),
-        EventKind::Wake => (Shape::Up, RGBColor(0x79, 0x70, 0x6e)),
+        EventKind::Sleep => (Shape::Down, SLEEP),
+        EventKind::Wake => (Shape::Up, SLEEP),
+    }
+}
+
+/// The width of the timeline's row names, in pixels.
+const TIMELINE_NAMES_PX: u32 = 150;
+
+/// Pixels per row of the timeline: room for a row's name and its marks
+/// above and below the bar.
+const ROW_PX: u32 = 34;
+
+/// What the picture shows within `x0..x1`, in the order the legend lists it.
+fn timeline_legend(t: &Timeline, x0: f64, x1: f64) -> Vec<(Glyph, RGBColor, String)> {
+    let seen = |x: f64| x >= x0 && x <= x1;
+    let mut entries: Vec<(Glyph, RGBColor, String)> = t
+        .events
+        .iter()
+        .filter(|(_, points)| points.iter().any(|p| seen(p[0])))
+        .map(|(kind, _)| {
+            let (shape, color) = event_style(*kind);
+            (Glyph::Marker(shape), color, kind.name().to_string())
+        })
+        .collect();
+    entries.push((Glyph::Bar, INK, "session (policy colour)".into()));
+    if t.tabs > 1 {
+        entries.push((Glyph::Line, RGBColor(0x99, 0x99, 0x99), PAGE_NAME.into()));
+    }
+    if t.sleeps.iter().any(|&(a, b)| b > x0 && a < x1) {
+        entries.push((Glyph::Shade, SLEEP, SLEEP_NAME.into()));
+    }
+    for reason in [EndReason::Expired, EndReason::Closed, EndReason::Redirect] {
+        let shown = t
+            .lanes
+            .iter()
+            .any(|l| l.sessions.iter().any(|s| s.reason == reason && seen(s.end)));
+        if let (true, Some((name, color))) = (shown, end_style(reason)) {
+            entries.push((Glyph::Marker(Shape::Right), color, name.into()));
+        }
+    }
+    for mark in Mark::ALL {
+        let shown = t.lanes.iter().any(|l| {
+            l.marks
+                .iter()
+                .any(|(m, points)| *m == mark && points.iter().any(|p| seen(p[0])))
+        });
+        if shown {
+            let (shape, color, _) = mark_style(mark);
+            entries.push((Glyph::Marker(shape), color, mark.label().into()));
+        }
+    }
+    if t.lanes
+        .iter()
+        .any(|l| l.other_tab.iter().any(|o| seen(o.at[0])))
+    {
+        entries.push((
+            Glyph::Marker(Shape::Star),
+            RED,
+            format!("{OTHER_TAB_NAME} (labelled)"),
+        ));
+    }
+    entries
+}
+
+/// One user's day drawn as the window draws it: the library's rows
+/// ([`crate::analysis::timeline`]), a row of actions per tab, a row per
+/// policy and under it a row per tab, the device's sleeps shaded.
+fn draw_timeline(area: &Area<'_>, t: &Timeline, x0: f64, x1: f64) -> Result<(), String> {
+    let top = legend(area, 14, &timeline_legend(t, x0, x1))?;
+    let (_, body) = area.split_vertically(top + 6);
+    let bottom = t.rows.last().map_or(-1.0, |(y, _)| *y);
+    let mut chart = ChartBuilder::on(&body)
+        .margin(8)
+        .margin_right(20)
+        .x_label_area_size(28)
+        .y_label_area_size(TIMELINE_NAMES_PX)
+        .build_cartesian_2d(x0..x1, bottom - 0.6..0.6)
+        .map_err(fail)?;
+    let clock_label = |h: &f64| {
+        let minutes = (h * 60.0).round().max(0.0) as u64;
+        format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(10)
+        .x_label_formatter(&clock_label)
+        .light_line_style(WHITE)
+        .bold_line_style(FAINT)
+        .label_style(font(11))
+        .draw()
+        .map_err(fail)?;
+    // Sleeps first, under everything else.
+    chart
+        .draw_series(
+            t.sleeps
+                .iter()
+                .filter(|&&(a, b)| b > x0 && a < x1)
+                .map(|&(a, b)| {
+                    Rectangle::new(
+                        [(a.max(x0), bottom - 0.6), (b.min(x1), 0.6)],
+                        SLEEP.mix(0.25).filled(),
+                    )
+                }),
+        )
+        .map_err(fail)?;
+    let policy_rows: Vec<f64> = t.lanes.iter().map(|l| l.y).collect();
+    chart
+        .draw_series(t.rows.iter().map(|(y, name)| {
+            // Policies' rows in bold, the rows under them plain.
+            let style = if policy_rows.contains(y) {
+                (FONT, 12).into_font().style(FontStyle::Bold).color(&INK)
+            } else {
+                font(11)
+            };
+            EmptyElement::at((x0, *y))
+                + Text::new(
+                    short(name, 22),
+                    (-8, 0),
+                    anchored(style, HPos::Right, VPos::Center),
+                )
+        }))
+        .map_err(fail)?;
+    let seen = |p: &[f64; 2]| p[0] >= x0 && p[0] <= x1;
+    for (kind, points) in &t.events {
+        let (shape, color) = event_style(*kind);
+        let points: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| seen(p))
+            .map(|p| (p[0], p[1]))
+            .collect();
+        markers(&mut chart, &points, shape, 4.0, color)?;
+    }
+    for (i, lane) in t.lanes.iter().enumerate() {
+        draw_lane(&mut chart, lane, i, x0, x1)?;
+    }
+    Ok(())
+}
+
+/// One policy's row (its sessions, their ends, its marks, the logouts
+/// another tab caused) and its tabs' rows (their pages).
+fn draw_lane(
+    chart: &mut Chart<'_, '_>,
+    lane: &crate::analysis::timeline::Lane,
+    i: usize,
+    x0: f64,
+    x1: f64,
+) -> Result<(), String> {
+    let y = lane.y;
+    let bar = |s: f64, e: f64, y: f64, half: f64, color: ShapeStyle| {
+        Rectangle::new([(s.max(x0), y - half), (e.min(x1), y + half)], color)
+    };
+    chart
+        .draw_series(
+            lane.sessions
+                .iter()
+                .filter(|s| s.end > x0 && s.start < x1)
+                .map(|s| bar(s.start, s.end, y, 0.07, policy_color(i).mix(0.75).filled())),
+        )
+        .map_err(fail)?;
+    for row in &lane.tab_rows {
+        chart
+            .draw_series(
+                row.pages
+                    .iter()
+                    .filter(|&&(s, e)| e > x0 && s < x1)
+                    .map(|&(s, e)| bar(s, e, row.y, 0.035, policy_color(i).mix(0.45).filled())),
+            )
+            .map_err(fail)?;
+    }
+    for reason in [EndReason::Expired, EndReason::Closed, EndReason::Redirect] {
+        let Some((_, color)) = end_style(reason) else {
+            continue;
+        };
+        let ends: Vec<(f64, f64)> = lane
+            .sessions
+            .iter()
+            .filter(|s| s.reason == reason && s.end >= x0 && s.end <= x1)
+            .map(|s| (s.end, y))
+            .collect();
+        markers(chart, &ends, Shape::Right, 6.0, color)?;
+    }
+    for (mark, points) in &lane.marks {
+        let (shape, color, r) = mark_style(*mark);
+        let points: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| p[0] >= x0 && p[0] <= x1)
+            .map(|p| (p[0], p[1]))
+            .collect();
+        markers(chart, &points, shape, r, color)?;
+    }
+    // Each logout another tab caused: a large star, and its words where
+    // they fit: right of the star, or left of it at the plot's right edge,
+    // never over the previous words (those stars keep no words, as in the
+    // window). Widths are estimated as the legend's: 6.6 px a character.
+    let data_per_px = (x1 - x0) / f64::from(WIDTH - TIMELINE_NAMES_PX - 40);
+    let mut words_end = f64::NEG_INFINITY;
+    for o in lane
+        .other_tab
+        .iter()
+        .filter(|o| o.at[0] >= x0 && o.at[0] <= x1)
+    {
+        markers(chart, &[(o.at[0], o.at[1])], Shape::Star, 8.5, RED)?;
+        let width = (o.short.chars().count() as f64 * 6.6 + 4.0) * data_per_px;
+        let x = o.at[0];
+        let (h, dx, start, end) = if x + width <= x1 {
+            (HPos::Left, 4, x, x + width)
+        } else {
+            (HPos::Right, -4, x - width, x)
+        };
+        if start < words_end {
+            continue;
+        }
+        words_end = end;
+        let label = EmptyElement::at((x, y + 0.12))
+            + Text::new(
+                o.short.clone(),
+                (dx, 0),
+                anchored(
+                    (FONT, 11).into_font().style(FontStyle::Bold).color(&RED),
+                    h,
+                    VPos::Bottom,
+                ),
+            );
+        chart.draw_series(std::iter::once(label)).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// "2 tabs, each with a row of actions and a row under each policy; the
+/// device asleep 1 time (40m, shaded)": what the rows add, for the finding.
+fn tabs_and_sleep_words(t: &Timeline) -> Option<String> {
+    let mut parts = Vec::new();
+    if t.tabs > 1 {
+        parts.push(format!(
+            "they used {} tabs: each has a row of actions, and a row under each policy with its pages, warnings, redirects and pings",
+            t.tabs
+        ));
+    }
+    if !t.sleeps.is_empty() {
+        let asleep: f64 = t.sleeps.iter().map(|(a, b)| b - a).sum();
+        parts.push(format!(
+            "their device slept {} ({} in all, shaded)",
+            plural_times(t.sleeps.len()),
+            rough((asleep * HOUR_MS).round() as u64)
+        ));
+    }
+    let caused: Vec<String> = t
+        .lanes
+        .iter()
+        .filter(|l| !l.other_tab.is_empty())
+        .map(|l| format!("{} under {}", thousands(l.other_tab.len() as u64), l.policy))
+        .collect();
+    if !caused.is_empty() {
+        parts.push(format!(
+            "the logouts another tab's timer caused (the tab left alone ran out and redirected to the login page, ending the session every tab shares; starred and labelled): {}",
+            join_words(&caused)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn plural_times(n: usize) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{} times", thousands(n as u64))
     }
 }
 
@@ -993,177 +1225,33 @@ fn timeline(
     let Some(user) = user_who_lost_most(run) else {
         return Ok(None);
     };
-    let cfg = scenario.sim_config();
-    let events: Vec<_> = trace
-        .user_events(user)
-        .iter()
-        .copied()
-        .filter(|e| e.time() < cfg.horizon)
-        .collect();
-    let lanes: Vec<Lane> = scenario
-        .policies
-        .iter()
-        .map(|policy| {
-            let (metrics, outcomes) = user_timeline(&events, policy, &cfg);
-            let mut lane = Lane {
-                sessions: Vec::new(),
-                marks: Vec::new(),
-                metrics,
-            };
-            for (t, outcome) in &outcomes {
-                if let Outcome::SessionEnd { started, reason } = outcome {
-                    lane.sessions
-                        .push((*started as f64 / HOUR_MS, *t as f64 / HOUR_MS, *reason));
-                }
-                if let Some(mark) = Mark::of(outcome) {
-                    lane.marks.push((mark, *t as f64 / HOUR_MS));
-                }
-            }
-            lane
-        })
-        .collect();
-    // The first day with lost work or a logout under any policy.
-    let trouble = lanes
-        .iter()
-        .flat_map(|l| &l.marks)
-        .filter(|(m, _)| {
-            matches!(
-                m,
-                Mark::LostEdits | Mark::SubmitLost | Mark::LogoutWhilePresent | Mark::Logout
-            )
-        })
-        .map(|(_, x)| *x)
-        .fold(f64::INFINITY, f64::min);
-    let day = if trouble.is_finite() {
-        (trouble / 24.0).floor().max(0.0) as u64
-    } else {
-        events.first().map_or(0, |e| e.time() / DAY_MS)
-    };
-    let in_day = |x: f64| (x / 24.0).floor() as u64 == day;
-    let day_events: Vec<_> = events.iter().filter(|e| e.time() / DAY_MS == day).collect();
-    let (first, last) = match (day_events.first(), day_events.last()) {
-        (Some(a), Some(b)) => (a.time() as f64 / HOUR_MS, b.time() as f64 / HOUR_MS),
-        _ => (day as f64 * 24.0, day as f64 * 24.0 + 24.0),
-    };
-    let margin = ((last - first) * 0.04).max(0.25);
-    let (x0, x1) = (first - margin, last + margin);
-    let n = lanes.len();
+    let t = crate::analysis::timeline::timeline(scenario, user, trace.user_events(user));
+    // The first day with lost work or a logout under any policy, as the
+    // window opens on.
+    let day = t.focus_day.unwrap_or(0);
+    let (x0, x1) = t.day_range(day);
     let name = trace.user_name(user).to_string();
-    let svg = svg(170 + 70 * n as u32, |root| {
-        let mut entries: Vec<(Glyph, RGBColor, String)> = Vec::new();
-        for kind in EventKind::ALL {
-            if day_events.iter().any(|e| e.kind() == kind) {
-                let (shape, color) = event_style(kind);
-                entries.push((Glyph::Marker(shape), color, kind.name().to_string()));
-            }
-        }
-        entries.push((Glyph::Bar, INK, "session alive".into()));
-        for mark in Mark::ALL {
-            if lanes
-                .iter()
-                .any(|l| l.marks.iter().any(|(m, x)| *m == mark && in_day(*x)))
-            {
-                let (shape, color, _, label) = mark.style();
-                entries.push((Glyph::Marker(shape), color, label.into()));
-            }
-        }
-        let top = legend(root, 14, &entries)?;
-        let (_, body) = root.split_vertically(top + 6);
-        let mut chart = ChartBuilder::on(&body)
-            .margin(8)
-            .margin_right(20)
-            .x_label_area_size(28)
-            .y_label_area_size(150)
-            .build_cartesian_2d(x0..x1, -(n as f64) - 0.6..0.6)
-            .map_err(fail)?;
-        let clock_label = |h: &f64| {
-            let minutes = (h * 60.0).round().max(0.0) as u64;
-            format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
-        };
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(10)
-            .x_label_formatter(&clock_label)
-            .light_line_style(WHITE)
-            .bold_line_style(FAINT)
-            .label_style(font(11))
-            .draw()
-            .map_err(fail)?;
-        let lane_label = |y: f64, text: String| {
-            EmptyElement::at((x0, y))
-                + Text::new(text, (-8, 0), anchored(font(12), HPos::Right, VPos::Center))
-        };
-        chart
-            .draw_series(std::iter::once(lane_label(
-                0.0,
-                format!("{} does", short(&name, 16)),
-            )))
-            .map_err(fail)?;
-        for kind in EventKind::ALL {
-            let points: Vec<(f64, f64)> = day_events
-                .iter()
-                .filter(|e| e.kind() == kind)
-                .map(|e| (e.time() as f64 / HOUR_MS, 0.0))
-                .collect();
-            let (shape, color) = event_style(kind);
-            markers(&mut chart, &points, shape, 4.0, color)?;
-        }
-        for (i, lane) in lanes.iter().enumerate() {
-            let y = -(i as f64) - 1.0;
-            chart
-                .draw_series(std::iter::once(lane_label(
-                    y,
-                    short(&scenario.policies[i].name, 20),
-                )))
-                .map_err(fail)?;
-            chart
-                .draw_series(
-                    lane.sessions
-                        .iter()
-                        .filter(|(s, e, _)| *e > x0 && *s < x1)
-                        .map(|&(s, e, _)| {
-                            Rectangle::new(
-                                [(s.max(x0), y - 0.07), (e.min(x1), y + 0.07)],
-                                policy_color(i).mix(0.75).filled(),
-                            )
-                        }),
-                )
-                .map_err(fail)?;
-            for mark in Mark::ALL {
-                let (shape, color, r, _) = mark.style();
-                let points: Vec<(f64, f64)> = lane
-                    .marks
-                    .iter()
-                    .filter(|(m, x)| *m == mark && *x >= x0 && *x <= x1)
-                    .map(|(_, x)| (*x, y + mark.offset()))
-                    .collect();
-                markers(&mut chart, &points, shape, r, color)?;
-            }
-        }
-        Ok(())
-    })?;
-    let per_policy: Vec<String> = scenario
-        .policies
+    let legend_rows = 3;
+    let height = 80 + 20 * legend_rows + ROW_PX * t.rows.len() as u32;
+    let svg = svg(height, |root| draw_timeline(root, &t, x0, x1))?;
+    let per_policy: Vec<String> = t
+        .lanes
         .iter()
-        .zip(&lanes)
-        .map(|(p, lane)| {
+        .map(|lane| {
             let m = &lane.metrics;
+            let p = &lane.policy;
             if m.lost_inputs + m.lost_submits + m.logouts_while_present == 0 {
-                format!("under {} they lost nothing and were never logged out while present", p.name)
+                format!("under {p} they lost nothing and were never logged out while present")
             } else if m.logouts_while_present == 0 {
                 format!(
-                    "under {} they were never logged out while present but lost {} submits and {} edits ({} of typing)",
-                    p.name,
+                    "under {p} they were never logged out while present but lost {} submits and {} edits ({} of typing)",
                     thousands(m.lost_submits),
                     thousands(m.lost_inputs),
                     rough(m.lost_typing_ms)
                 )
             } else {
                 format!(
-                    "under {} they were logged out {} times while present and lost {} submits and {} edits ({} of typing)",
-                    p.name,
+                    "under {p} they were logged out {} times while present and lost {} submits and {} edits ({} of typing)",
                     thousands(m.logouts_while_present),
                     thousands(m.lost_submits),
                     thousands(m.lost_inputs),
@@ -1172,8 +1260,10 @@ fn timeline(
             }
         })
         .collect();
+    let rows =
+        tabs_and_sleep_words(&t).map_or(String::new(), |w| format!(" Over the whole run {w}."));
     let finding = format!(
-        "{name} lost the most work of all {} users. Over the whole run, {}. Shown: {}, the first day they lost work or were logged out, from {} to {}.",
+        "{name} lost the most work of all {} users. Over the whole run, {}.{rows} Shown: {}, the first day they lost work or were logged out, from {} to {}.",
         thousands(run.users as u64),
         join_words(&per_policy),
         clock(day * DAY_MS).trim_end_matches(" 00:00"),

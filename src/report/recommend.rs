@@ -12,12 +12,12 @@ use super::ron_text;
 use super::table::{aligned, metric_cell};
 
 /// The objective, as the output states it.
-pub const OBJECTIVE: &str = "the fewest logouts while people are at their screen plus edits lost, then the least time sessions stay open with nobody there";
+pub const OBJECTIVE: &str = "the fewest logouts while people are at their screen plus lost edits, then the least time sessions stay open with nobody there";
 
-/// "1,330 logouts while present (278 users) and 140,420 edits lost (41 users)".
+/// "1,330 logouts while present (278 users) and 140,420 lost edits (41 users)".
 pub fn people(m: &Metrics, a: &Affected) -> String {
     format!(
-        "{} logouts while present ({} users) and {} edits lost ({} users)",
+        "{} logouts while present ({} users) and {} lost edits ({} users)",
         thousands(m.logouts_while_present),
         thousands(a.logouts_while_present),
         thousands(m.lost_inputs),
@@ -88,7 +88,7 @@ pub fn recommend_sentences(r: &Recommendation) -> Vec<String> {
         for c in &r.changes[1..] {
             let cost = match &c.without {
                 Without::Found(f) => format!(
-                    "without it: {} logouts while present, {} edits lost",
+                    "without it: {} logouts while present, {} lost edits",
                     thousands(f.metrics.logouts_while_present),
                     thousands(f.metrics.lost_inputs)
                 ),
@@ -118,7 +118,7 @@ fn near_ties_sentence(r: &Recommendation) -> String {
             let d = disruption(&f.metrics);
             let how = if d == best { "tie" } else { "near-tie" };
             format!(
-                "{:?} ({how}: {} logouts while present and edits lost, {} unattended)",
+                "{:?} ({how}: {} logouts while present and lost edits, {} unattended)",
                 f.policy.name,
                 thousands(d),
                 rough(f.metrics.unattended_ms)
@@ -194,7 +194,7 @@ pub fn recommend_text(r: &Recommendation) -> String {
         });
     }
     row("structure", &|p, _, _| describe(p));
-    row("logouts while present + edits lost", &|_, m, _| {
+    row("logouts while present + lost edits", &|_, m, _| {
         thousands(disruption(m))
     });
     row("users logged out while present", &|_, _, a| {

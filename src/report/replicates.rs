@@ -76,9 +76,13 @@ pub fn interval_cell(metric: &str, iv: &Interval) -> String {
     format!("{} ± {}", number(iv.mean, decimals), number(half, decimals))
 }
 
-/// A metric's name in words: `logouts while present`.
+/// A metric's name in a sentence: `logouts while present`, `lost edits`;
+/// the words of [`Metrics::text`], as the table and the window say them.
 pub fn metric_words(metric: &str) -> String {
-    metric.trim_end_matches("_ms").replace('_', " ")
+    Metrics::text(metric).map_or_else(
+        || metric.trim_end_matches("_ms").replace('_', " "),
+        |t| t.in_sentence(),
+    )
 }
 
 /// How the intervals were worked out, in a few words.
@@ -386,7 +390,7 @@ mod tests {
         let d = diff(1.5, -3.0, 6.0, 12);
         assert_eq!(
             difference_sentence("b", "a", "lost_inputs", &d),
-            "b: no clear difference in lost inputs from a (95 % interval -3 to +6, 12 of 20 replicates agree)"
+            "b: no clear difference in lost edits from a (95 % interval -3 to +6, 12 of 20 replicates agree)"
         );
     }
 

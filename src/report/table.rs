@@ -4,17 +4,36 @@ use crate::analysis::compliance::{SCRIPT_SETTINGS, script_differences};
 use crate::analysis::{Standard, check_all, client_warnings};
 use crate::engine::{Affected, Metrics, ScenarioRun, per_user_per_day};
 use crate::model::Policy;
-use crate::model::duration::human_ms;
 
 use super::is_duration;
 
-/// A metric's value in a table: durations also readably, `90000 (1m30s)`.
+/// A metric's value in a table: durations in the unit people read them in
+/// (`1m30s`, `5h12m`, `347.0 days`, the report's and the window's rule),
+/// counts as they are. The JSON and CSV keep the exact milliseconds.
 pub fn metric_cell(name: &str, v: u64) -> String {
-    if is_duration(name) && v > 0 {
-        format!("{v} ({})", human_ms(v))
+    if is_duration(name) {
+        super::document::rough(v)
     } else {
         v.to_string()
     }
+}
+
+/// One metric's cells across policies: as [`metric_cell`], but a duration
+/// row says every policy's value in one unit, its largest's (days from 48
+/// hours on), so `1d23h59m` never stands beside `2.0 days`.
+pub fn metric_cells(name: &str, values: &[u64]) -> Vec<String> {
+    let largest = values.iter().copied().max().unwrap_or(0);
+    let unit = super::document::TimeUnit::for_ms(largest);
+    values
+        .iter()
+        .map(|&v| {
+            if is_duration(name) {
+                unit.amount(v)
+            } else {
+                v.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Rows as lines of text: the first column left-aligned, the others
@@ -76,12 +95,12 @@ pub fn run_table_over(result: &ScenarioRun, horizon_ms: Option<u64>) -> String {
     rows[0].push("what it counts".to_string());
     for (i, name) in Metrics::NAMES.iter().enumerate() {
         let mut row = vec![name.to_string()];
-        row.extend(
-            result
-                .policies
-                .iter()
-                .map(|p| metric_cell(name, p.metrics.pairs()[i].1)),
-        );
+        let values: Vec<u64> = result
+            .policies
+            .iter()
+            .map(|p| p.metrics.pairs()[i].1)
+            .collect();
+        row.extend(metric_cells(name, &values));
         row.push(metric_meaning(name));
         rows.push(row);
         if *name == "unattended_ms"
@@ -205,8 +224,28 @@ mod tests {
 
     #[test]
     fn metrics_cells_show_durations() {
-        assert_eq!(metric_cell("lost_edit_ms", 90_000), "90000 (1m30s)");
-        assert_eq!(metric_cell("lost_edit_ms", 0), "0");
+        assert_eq!(metric_cell("lost_edit_ms", 90_000), "1m30s");
+        assert_eq!(metric_cell("lost_edit_ms", 0), "0s");
+        // 347 days 21m35.26s: 347 + 1,295,260 / 86,400,000 = 347.015 days.
+        assert_eq!(metric_cell("unattended_ms", 29_982_095_260), "347.0 days");
+        // 5 h 12 min 29 s, to the minute.
+        assert_eq!(metric_cell("max_session_ms", 18_749_000), "5h12m");
+        // Under 48 hours stays in hours and minutes: 47 h 59 min.
+        assert_eq!(metric_cell("unattended_ms", 172_740_000), "1d23h59m");
+        assert_eq!(metric_cell("unattended_ms", 172_800_000), "2.0 days");
+    }
+
+    #[test]
+    fn a_duration_row_is_in_one_unit() {
+        // 1d23h59m beside 2 days: both in days (172,740,000 / 86,400,000 =
+        // 1.999 days), and 12 hours is half a day.
+        assert_eq!(
+            metric_cells("unattended_ms", &[172_740_000, 172_800_000, 43_200_000]),
+            ["2.0 days", "2.0 days", "0.5 days"]
+        );
+        // All under 48 hours: each read in hours and minutes.
+        assert_eq!(metric_cells("lost_typing_ms", &[900_000, 0]), ["15m", "0s"]);
+        assert_eq!(metric_cells("logins", &[2, 1]), ["2", "1"]);
         assert_eq!(metric_cell("logins", 3), "3");
     }
 

@@ -150,7 +150,7 @@ fn the_table_names_every_metric_and_shows_exposure_per_user_per_day() {
             .to_string()
     };
     assert!(
-        row("logouts_while_present ").contains("Logged out while present: "),
+        row("logouts_while_present ").contains("Logouts while present: "),
         "{text}"
     );
     assert!(row("lost_inputs ").contains("Lost edits: "), "{text}");

@@ -31,6 +31,10 @@ mod analysis;
 /// Markdown links its plots.
 mod report;
 
+/// Durations people read in the table, one name per metric, and the
+/// report's timeline with the window's rows.
+mod polish;
+
 /// Hostile and absurd input: one clear message, never a panic or a hang.
 mod hostile;
 

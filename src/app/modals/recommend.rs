@@ -114,7 +114,7 @@ impl RecommendDialog {
                     thousands(a.logouts_while_present)
                 )
             }),
-            ("edits lost", |_, m, a| {
+            ("lost edits", |_, m, a| {
                 format!(
                     "{} ({} users)",
                     thousands(m.lost_inputs),
@@ -146,7 +146,7 @@ impl RecommendDialog {
                     }
                     ui.end_row();
                 }
-                ui.label("logouts while present + edits lost");
+                ui.label("logouts while present + lost edits");
                 for c in &columns {
                     ui.label(c.map_or("—".to_string(), |(_, m, _)| thousands(disruption(m))));
                 }

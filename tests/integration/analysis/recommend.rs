@@ -292,7 +292,7 @@ fn the_command_prints_both_policies_and_a_loadable_winner() {
         .collect();
     // Current, the current approach made compliant, the recommendation.
     assert_eq!(verdicts, ["owasp-low", "FAIL", "pass", "pass"], "{text}");
-    assert!(text.contains("\nObjective: the fewest logouts while people are at their screen plus edits lost, then the least time sessions stay open with nobody there.\n"), "{text}");
+    assert!(text.contains("\nObjective: the fewest logouts while people are at their screen plus lost edits, then the least time sessions stay open with nobody there.\n"), "{text}");
     assert!(text.contains("\nidle_timeout "), "{text}");
     let ron_start = text.find("Policy(").expect("the winner as RON");
     let winner: Policy = lapse::model::scenario::ron_options()

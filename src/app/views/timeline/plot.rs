@@ -184,7 +184,30 @@ pub fn ui(ui: &mut Ui, view: &mut TimelineView, results: &Arc<Results>) {
     }
     legend(ui, &legend_entries(timeline));
     let range = view.pending_range.take();
-    draw(ui, timeline, range);
+    let height = plot_height(timeline.rows.len(), ui.available_height());
+    if height > ui.available_height() {
+        // More rows than fit at a readable height: the plot keeps its rows
+        // apart and the view scrolls (4 tabs under 3 policies are 19 rows).
+        egui::ScrollArea::vertical()
+            .id_salt("timeline-rows")
+            .show(ui, |ui| draw(ui, timeline, range, height));
+    } else {
+        draw(ui, timeline, range, height);
+    }
+}
+
+/// Points per row: egui_plot hides a y label whose row is under 20 points
+/// tall and fades it up to 30, so at 30 every row's name is drawn in full
+/// and a row's marks (0.4 above and below its centre) do not touch the next.
+pub const ROW_PX: f32 = 30.0;
+/// The x axis' labels and the plot's frame.
+const AXIS_PX: f32 = 40.0;
+
+/// The plot's height: all the space there is, but never less than
+/// [`ROW_PX`] a row (the y range is the rows plus 0.6 above and below).
+pub fn plot_height(rows: usize, available: f32) -> f32 {
+    let needed = (rows.saturating_sub(1) as f32 + 1.2) * ROW_PX + AXIS_PX;
+    available.max(needed)
 }
 
 /// "3 tabs · device asleep 2 times, 1h30m in all": what the rows below add.
@@ -354,7 +377,7 @@ fn legend_entries(t: &Timeline) -> Vec<(Glyph, Color32, String)> {
     entries
 }
 
-fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
+fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>, height: f32) {
     let rows = t.rows.clone();
     let names = t.rows.clone();
     let other_tab: Vec<([f64; 2], String)> = t
@@ -373,6 +396,7 @@ fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
         .collect();
     let bottom = t.rows.last().map_or(-1.0, |(y, _)| *y);
     Plot::new(("timeline", t.user))
+        .height(height)
         .default_x_bounds(t.x_range.0, t.x_range.1)
         .default_y_bounds(bottom - 0.6, 0.6)
         .allow_zoom(egui::Vec2b::new(true, false))
@@ -515,4 +539,20 @@ fn draw(ui: &mut Ui, t: &Timeline, range: Option<(f64, f64)>) {
                 }
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_never_get_less_than_their_readable_height() {
+        // 4 tabs under 3 policies: 4 rows of actions + 3 x (1 + 4) = 19
+        // rows, 19.2 rows of y range: 19.2 x 30 + 40 = 616 points, more
+        // than a 400-point view, so the plot is 616 tall (and scrolls).
+        assert_eq!(plot_height(19, 400.0), 616.0);
+        // One tab, two policies: 3 rows need 2.2 x 30 + 40 = 106 points;
+        // a 500-point view gives them all 500.
+        assert_eq!(plot_height(3, 500.0), 500.0);
+    }
 }
