@@ -1368,3 +1368,97 @@ fn recommend_shows_three_policies_and_adds_the_choice_as_one_undoable_edit() {
         .collect();
     assert_eq!(names, ["alert", "keepalive"], "one undo removes it");
 }
+
+/// Student's t quantile t(0.975, 3) for 4 replicates (tables: 3.182).
+const T_975_3: f64 = 3.182_446_305_284_263;
+
+/// The mean and half-width of a 95 % Student's t interval of 4 values, by hand.
+fn t_interval_of_4(values: &[f64]) -> (f64, f64) {
+    assert_eq!(values.len(), 4);
+    let mean = values.iter().sum::<f64>() / 4.0;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0;
+    (mean, T_975_3 * (var / 4.0).sqrt())
+}
+
+/// Issue 17: with replicates, the sweep runs on every draw of the
+/// population (the library's `lapse sweep --replicates`) and each metric's
+/// line is the mean over the draws inside a band of its 95 % interval.
+#[test]
+fn a_sweep_with_replicates_draws_the_mean_in_a_band_of_its_interval() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    // Clicks land where widgets were drawn: wait until the summary stops growing.
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    let result = harness.state().sweep_result().expect("the sweep finished");
+    assert_eq!(result.replicate_count(), 4, "the scenario asks for 4");
+    // The same sweep on 4 draws, straight from the library.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let spec = lapse::analysis::SweepSpec {
+        param: lapse::analysis::Param::IdleTimeout,
+        from: lapse::model::Dur::mins(10),
+        to: lapse::model::Dur::hours(1),
+        steps: 6,
+    };
+    let sweeps = lapse::analysis::replicates::run_sweep_replicates(
+        &file.scenario,
+        &trace,
+        lapse::analysis::Draws::Generated,
+        &file.scenario.policies[0],
+        &spec,
+        4,
+    )
+    .expect("sweeps");
+    let plotted = result
+        .metrics
+        .iter()
+        .find(|m| m.name == "logouts_while_present")
+        .expect("plotted");
+    assert_eq!((plotted.points.len(), plotted.band.len()), (6, 6));
+    let mut widths = 0.0;
+    for s in 0..6 {
+        let draws: Vec<f64> = sweeps
+            .iter()
+            .map(|sw| {
+                sw.steps[s]
+                    .result
+                    .as_ref()
+                    .expect("ran")
+                    .logouts_while_present as f64
+            })
+            .collect();
+        let (mean, half) = t_interval_of_4(&draws);
+        let (point, band) = (plotted.points[s], plotted.band[s]);
+        assert!((point.y - mean).abs() < 1e-9, "step {s}: {point:?} {mean}");
+        assert!(
+            (band.low - (mean - half)).abs() < 1e-9,
+            "step {s}: {band:?}"
+        );
+        assert!(
+            (band.high - (mean + half)).abs() < 1e-9,
+            "step {s}: {band:?}"
+        );
+        widths += half;
+    }
+    assert!(widths > 0.0, "12 users vary between draws somewhere");
+    // Replicate 0 is the plain sweep (the trade-off view and verdicts use it).
+    assert_eq!(result.sweep.steps, sweeps[0].steps);
+    assert!(has_label(
+        &harness,
+        "Each point is the mean over 4 replicates; the shaded band is its 95 % interval."
+    ));
+}
+
+/// Steps until the summary says all `n` replicates are in.
+fn wait_for_replicates(harness: &mut Harness<'static, LapseApp>, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let done = format!("Means over {n} replicates");
+    while harness.query_by_label_contains(&done).is_none() {
+        assert!(Instant::now() < deadline, "the replicates never finished");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}

@@ -20,7 +20,7 @@ use rand::{RngExt as _, seq::index};
 use rayon::prelude::*;
 
 use super::intervals::{self, Difference, Interval, Method};
-use super::sweep::{Sweep, SweepSpec, run_sweep};
+use super::sweep::{Sweep, SweepSpec, run_sweep_with};
 use crate::engine::{Metrics, Progress, RunOptions, ScenarioRun, run_scenario_with};
 use crate::generate::{GenerateError, generate, splitmix64};
 use crate::model::trace::TraceBuilder;
@@ -448,13 +448,38 @@ pub fn run_sweep_replicates(
     spec: &SweepSpec,
     replicates: usize,
 ) -> Result<Vec<Sweep>, String> {
-    (0..replicates.max(1))
+    run_sweep_replicates_with(
+        scenario,
+        base,
+        draws,
+        policy,
+        spec,
+        replicates,
+        &Progress::default(),
+    )
+    .map(|s| s.expect("a sweep nobody cancels always completes"))
+}
+
+/// As [`run_sweep_replicates`], counting user replays in `progress.done`
+/// (`replicates x steps x users` in all) and stopping when it is cancelled
+/// (`Ok(None)`): the window's sweep runs this.
+pub fn run_sweep_replicates_with(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    policy: &Policy,
+    spec: &SweepSpec,
+    replicates: usize,
+    progress: &Progress,
+) -> Result<Option<Vec<Sweep>>, String> {
+    let sweeps: Result<Vec<Option<Sweep>>, String> = (0..replicates.max(1))
         .into_par_iter()
         .map(|k| {
             let trace = replicate_trace(scenario, base, draws, k).map_err(|e| e.message)?;
-            run_sweep(scenario, &trace, policy, spec)
+            run_sweep_with(scenario, &trace, policy, spec, progress)
         })
-        .collect()
+        .collect();
+    Ok(sweeps?.into_iter().collect())
 }
 
 /// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on

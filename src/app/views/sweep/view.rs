@@ -85,13 +85,14 @@ impl AnalysisViews {
             && let Some(running) = self.running.take()
         {
             match ended {
-                Ended::Done(result) => {
+                Ended::Done(sweeps, method) => {
                     self.sweeps += 1;
-                    self.done = Some(Arc::new(SweepResult::new(
+                    self.done = Some(Arc::new(SweepResult::replicated(
                         self.sweeps,
                         running.policy,
                         running.basis.clone(),
-                        result,
+                        sweeps,
+                        method,
                     )));
                     self.note = None;
                 }
@@ -126,9 +127,7 @@ impl AnalysisViews {
                 Some(i) if i == done.policy => {}
                 Some(i) => {
                     // The policy moved: follow it (the numbers still hold).
-                    let moved =
-                        SweepResult::new(done.id, i, done.basis.clone(), done.sweep.clone());
-                    self.done = Some(Arc::new(moved));
+                    self.done = Some(Arc::new(done.moved(i)));
                 }
                 None => {
                     self.done = None;
