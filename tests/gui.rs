@@ -1462,3 +1462,95 @@ fn wait_for_replicates(harness: &mut Harness<'static, LapseApp>, n: usize) {
     }
     harness.run();
 }
+
+/// Issue 17: `sample_users` beside the replicates: ticked, the worker
+/// replays the library's sample of the users and the summary shows totals
+/// scaled to the whole population with their interval, and says that who
+/// was hit is counted among the sampled users.
+#[test]
+fn sampling_users_scales_the_totals_and_says_the_people_are_sampled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Sample users")
+        .click();
+    settle(&mut harness);
+    // 4 replicates and a sample cannot go together: said at the field (and
+    // in the list of problems at the bottom).
+    assert!(
+        harness
+            .query_all_by_label_contains("sample_users and replicates > 1 cannot be combined")
+            .count()
+            >= 1
+    );
+    harness
+        .get_by_role_and_label(Role::SpinButton, "Replicates")
+        .set_value_accesskit(1.0);
+    settle(&mut harness);
+    harness
+        .get_by_role_and_label(Role::SpinButton, "Sample users")
+        .set_value_accesskit(50.0);
+    settle(&mut harness);
+    let scenario = harness.state().document().scenario.clone();
+    assert_eq!(scenario.sample_users.map(|f| f.0), Some(0.5));
+    assert_eq!(scenario.replicates, 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while harness.query_by_label_contains("Totals scaled").is_none() {
+        assert!(Instant::now() < deadline, "the scaled totals never came");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    // Half of 12 users is 6 (rounded; docs/replicates.md).
+    assert!(has_label(
+        &harness,
+        "replicated — 6 of 12 users sampled (50 %) over 1d"
+    ));
+    assert!(has_label(
+        &harness,
+        "Totals scaled from the 6 sampled users (50 %) to all 12, ± half the 95 % interval; who was hit is counted among the sampled users"
+    ));
+    // The library's sample, run on its own.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let sample = lapse::analysis::replicates::sample_users(&trace, 0.5, file.scenario.seed);
+    let shown = harness.state().results().expect("results").trace.clone();
+    let names = |t: &lapse::model::Trace| -> Vec<String> {
+        t.users().map(|(name, _)| name.to_string()).collect()
+    };
+    assert_eq!(names(&shown), names(&sample), "the same 6 users");
+    let run = lapse::engine::run_scenario(
+        &scenario,
+        &sample,
+        lapse::engine::RunOptions {
+            series: false,
+            per_user: true,
+        },
+    );
+    for p in &run.policies {
+        // The total over 12 users estimated from 6: twice the sample's own.
+        let per_user: Vec<f64> = p.per_user.iter().map(|m| m.logouts as f64).collect();
+        let scaled = lapse::analysis::intervals::sample_total(&per_user, 12);
+        assert!((scaled.mean - 2.0 * p.metrics.logouts as f64).abs() < 1e-9);
+        let cell = lapse::report::replicates::interval_cell("logouts", &scaled);
+        let start = format!("{}: {cell} logouts, ", p.name);
+        let node = harness.get_by_label_contains(&start);
+        let line = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.value())
+            .unwrap_or_default();
+        let hit = p
+            .per_user
+            .iter()
+            .filter(|m| m.logouts_while_present > 0)
+            .count();
+        assert!(
+            line.contains(&format!("while present ({hit} of 6 sampled users)")),
+            "{line}"
+        );
+        assert!(!line.contains("replicate 0"), "{line}");
+    }
+}

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::analysis::replicates::{Draws, Replicated, run_replicate};
+use crate::analysis::intervals::Method;
+use crate::analysis::replicates::{Draws, Replicated, SampleData, run_replicate, sample_users};
 use crate::engine::{PolicyRun, Progress, ScenarioRun};
 use crate::model::{
     Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, TabsAndSleep, Trace,
@@ -165,6 +166,18 @@ pub struct Results {
     pub plots: PlotData,
     /// Loading, simulation and plot preparation, wall-clock.
     pub elapsed: Duration,
+    /// With `sample_users`: `run` (and `trace`) hold the sampled users only.
+    pub sample: Option<SampleShare>,
+}
+
+/// A run of a share of the users (`sample_users`): what the window says of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleShare {
+    pub fraction: f64,
+    /// Users replayed.
+    pub sampled: usize,
+    /// Users in the whole population (what the totals are scaled to).
+    pub population: usize,
 }
 
 /// More replicates of a delivered result, as they finish (replicate 0 is
@@ -313,6 +326,12 @@ struct Cache {
     gaps: Option<(PopulationKey, u64, Arc<GapHistogram>, TabsAndSleep)>,
     /// Counts population loads: tells the simulator its kept results are stale.
     loads: u64,
+    /// The sampled users of the loaded population (`sample_users`): what
+    /// they were drawn for (loads, fraction's bits, seed), and the number
+    /// the simulator knows them by.
+    sample: Option<((u64, u64, u64), Arc<Trace>, u64)>,
+    /// Counts samples drawn; their numbers start far above any load count.
+    samples: u64,
     /// The last run's results, policy by policy.
     sim: Simulator,
 }
@@ -413,6 +432,19 @@ fn replicate(
 ) {
     let scenario = &results.scenario;
     let wanted = scenario.replicates as usize;
+    if let Some(share) = results.sample {
+        // Replicate 0 is all there is: each sampled user's metrics give the
+        // scaled totals' intervals (the library's `--sample-users`).
+        let update = ReplicateUpdate {
+            generation: job.generation,
+            replicated: Arc::new(sampled(&results.run, share.population)),
+            wanted: 1,
+        };
+        if updates.send(update).is_ok() {
+            wake();
+        }
+        return;
+    }
     if wanted <= 1 {
         return;
     }
@@ -446,6 +478,18 @@ fn replicate(
         }
         wake();
     }
+}
+
+/// A sample's results as the library's `run_replicated` gives them: the
+/// sampled users' own counts, and each one's metrics to scale up.
+fn sampled(run: &ScenarioRun, population: usize) -> Replicated {
+    let per_user = run.policies.iter().map(|p| p.per_user.clone()).collect();
+    let mut out = Replicated::first(totals_only(run), Method::Sample);
+    out.sample = Some(SampleData {
+        population,
+        per_user,
+    });
+    out
 }
 
 /// A run's totals without its series and per-user metrics (which a
@@ -486,6 +530,7 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         Err(e) => return Some(Err(e)),
     };
     let scenario = &job.file.scenario;
+    let (simulated, stamp, sample) = sample_of(scenario, &trace, cache);
     let horizon = scenario.horizon.as_ms();
     let (gaps, tabs_sleep) = match &cache.gaps {
         Some((k, h, gaps, tabs_sleep)) if *k == key && *h == horizon => {
@@ -499,13 +544,13 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         }
     };
     job.progress.total.store(
-        trace.num_users() * scenario.policies.len(),
+        simulated.num_users() * scenario.policies.len(),
         Ordering::Relaxed,
     );
     job.progress.set_stage(Stage::Simulating);
     let run = cache
         .sim
-        .run(scenario, &trace, cache.loads, &job.progress.run)?;
+        .run(scenario, &simulated, stamp, &job.progress.run)?;
     job.progress.set_stage(Stage::Preparing);
     let plots = plot_data(scenario, &run, gaps);
     let population = PopulationSummary::of(&trace, &job.file, tabs_sleep);
@@ -513,11 +558,42 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         generation: job.generation,
         scenario: scenario.clone(),
         run,
-        trace,
+        trace: simulated,
         population,
         plots,
         elapsed: start.elapsed(),
+        sample,
     })))
+}
+
+/// The users to replay: the whole population, or with `sample_users` the
+/// library's sample of it (drawn once per population, share and seed), with
+/// the number the simulator knows them by.
+fn sample_of(
+    scenario: &Scenario,
+    trace: &Arc<Trace>,
+    cache: &mut Cache,
+) -> (Arc<Trace>, u64, Option<SampleShare>) {
+    let Some(fraction) = scenario.sample_users.map(|f| f.0) else {
+        return (Arc::clone(trace), cache.loads, None);
+    };
+    let key = (cache.loads, fraction.to_bits(), scenario.seed);
+    let (users, stamp) = match &cache.sample {
+        Some((k, users, stamp)) if *k == key => (Arc::clone(users), *stamp),
+        _ => {
+            let users = Arc::new(sample_users(trace, fraction, scenario.seed));
+            cache.samples += 1;
+            let stamp = (1 << 63) + cache.samples;
+            cache.sample = Some((key, Arc::clone(&users), stamp));
+            (users, stamp)
+        }
+    };
+    let share = SampleShare {
+        fraction,
+        sampled: users.num_users(),
+        population: trace.num_users(),
+    };
+    (users, stamp, Some(share))
 }
 
 /// The scenario's users: from the cache when nothing they depend on changed.
