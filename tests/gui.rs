@@ -1554,3 +1554,104 @@ fn sampling_users_scales_the_totals_and_says_the_people_are_sampled() {
         assert!(!line.contains("replicate 0"), "{line}");
     }
 }
+
+/// Issue 17: with replicates, the trade-off view compares each two
+/// neighbours on the frontier replicate by replicate (the results' and the
+/// sweep's replicate k saw the same users) and rings the ones that cannot be
+/// told apart, saying from which on hover.
+#[test]
+fn the_trade_off_rings_frontier_points_not_distinguishable_from_a_neighbour() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    // Each point's 4 draws, from the library on its own.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let spec = lapse::analysis::ReplicateSpec::of(&file.scenario, false);
+    let r = lapse::analysis::run_replicated(
+        &file.scenario,
+        &trace,
+        &spec,
+        lapse::engine::RunOptions::TOTALS,
+        &lapse::engine::Progress::default(),
+    )
+    .expect("generates")
+    .expect("runs");
+    let sweeps = lapse::analysis::replicates::run_sweep_replicates(
+        &file.scenario,
+        &trace,
+        lapse::analysis::Draws::Generated,
+        &file.scenario.policies[0],
+        &lapse::analysis::SweepSpec {
+            param: lapse::analysis::Param::IdleTimeout,
+            from: lapse::model::Dur::mins(10),
+            to: lapse::model::Dur::hours(1),
+            steps: 6,
+        },
+        4,
+    )
+    .expect("sweeps");
+    // Points: the 2 policies, then the 6 steps (all run).
+    let draws = |i: usize| -> Vec<lapse::engine::Metrics> {
+        if i < 2 {
+            r.values.iter().map(|v| v[i]).collect()
+        } else {
+            sweeps
+                .iter()
+                .map(|s| *s.steps[i - 2].result.as_ref().expect("ran"))
+                .collect()
+        }
+    };
+    let data = harness.state().tradeoff_data().expect("drawn").clone();
+    assert_eq!(data.points.len(), 8);
+    assert!(data.frontier.len() >= 2, "{:?}", data.frontier);
+    assert_eq!(data.neighbours.len(), data.frontier.len() - 1);
+    // By hand: the paired differences' t interval (3 degrees of freedom);
+    // distinguishable when either count's interval leaves zero out.
+    let clear = |a: usize, b: usize, score: fn(&lapse::engine::Metrics) -> f64| {
+        let d: Vec<f64> = draws(a)
+            .iter()
+            .zip(draws(b))
+            .map(|(x, y)| score(&y) - score(x))
+            .collect();
+        let (mean, half) = t_interval_of_4(&d);
+        mean - half > 0.0 || mean + half < 0.0
+    };
+    let mut tied = Vec::new();
+    for (w, pair) in data.frontier.windows(2).zip(&data.neighbours) {
+        assert_eq!((pair.a, pair.b), (w[0], w[1]));
+        let by_hand = clear(w[0], w[1], |m| m.unattended_ms as f64)
+            || clear(w[0], w[1], |m| {
+                (m.logouts_while_present + m.lost_inputs) as f64
+            });
+        assert_eq!(pair.distinguishable(), by_hand, "{pair:?}");
+        if !by_hand {
+            tied.push((w[0], w[1]));
+        }
+    }
+    for (a, b) in &tied {
+        for (i, other) in [(a, b), (b, a)] {
+            let says = format!(
+                "not distinguishable from {} at 95 % (4 replicates)",
+                data.points[*other].title
+            );
+            assert!(
+                data.points[*i].hover.contains(&says),
+                "{}",
+                data.points[*i].hover
+            );
+        }
+    }
+    let n = data.neighbours.len();
+    assert!(has_label(
+        &harness,
+        &format!(
+            "{} of {n} neighbouring pairs on the frontier differ beyond noise (either count's 95 % interval, paired over 4 replicates, leaves out zero); a ring marks a point that cannot be told from a neighbour.",
+            n - tied.len()
+        )
+    ));
+}
