@@ -1655,3 +1655,77 @@ fn the_trade_off_rings_frontier_points_not_distinguishable_from_a_neighbour() {
         )
     ));
 }
+
+/// Issue 17: with replicates, each over-time plot's solid line is the mean
+/// over the replicates' own series, in a band of its 95 % interval.
+#[test]
+fn over_time_bands_come_from_each_replicates_own_series() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    harness.get_by_label("Over time").click();
+    settle(&mut harness);
+    assert!(has_label(
+        &harness,
+        "Solid lines: means over 4 replicates, in a shaded band of their 95 % interval; dashed lines: replicate 0."
+    ));
+    let bands = harness
+        .state()
+        .replicates()
+        .and_then(|u| u.time_bands.clone())
+        .expect("bands");
+    assert_eq!(bands.replicates, 4);
+    // Each replicate run on its own, its series kept.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let options = lapse::engine::RunOptions {
+        series: true,
+        per_user: false,
+    };
+    let runs: Vec<lapse::engine::ScenarioRun> = (0..4)
+        .map(|k| {
+            lapse::analysis::replicates::run_replicate_with(
+                &file.scenario,
+                &trace,
+                lapse::analysis::Draws::Generated,
+                k,
+                options,
+                &lapse::engine::Progress::default(),
+            )
+            .expect("runs")
+            .expect("generates")
+        })
+        .collect();
+    // The logouts panel (the first), each policy, each 15-minute bucket of
+    // the day (96: nothing merged, and folding one day changes nothing).
+    let mut widths = 0.0;
+    for p in 0..2 {
+        let per_run: Vec<&[u64]> = runs
+            .iter()
+            .map(|r| {
+                r.policies[p]
+                    .series
+                    .as_ref()
+                    .expect("series")
+                    .get(lapse::engine::SeriesKind::Logouts)
+            })
+            .collect();
+        assert_eq!(per_run[0].len(), 96);
+        assert_eq!(bands.over_horizon[0][p].len(), 96);
+        for b in 0..96 {
+            let values: Vec<f64> = per_run.iter().map(|s| s[b] as f64).collect();
+            let (mean, half) = t_interval_of_4(&values);
+            for view in [&bands.over_horizon, &bands.by_time_of_day] {
+                let iv = view[0][p][b];
+                assert!((iv.mean - mean).abs() < 1e-9, "policy {p} bucket {b}");
+                assert!(
+                    (iv.half_width() - half).abs() < 1e-9,
+                    "policy {p} bucket {b}"
+                );
+            }
+            widths += half;
+        }
+    }
+    assert!(widths > 0.0, "some hour's logouts vary between draws");
+}

@@ -339,12 +339,29 @@ pub fn run_replicate(
     k: usize,
     progress: &Progress,
 ) -> Option<Result<Vec<Metrics>, GenerateError>> {
+    let run = match run_replicate_with(scenario, base, draws, k, RunOptions::TOTALS, progress)? {
+        Ok(run) => run,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok(run.policies.into_iter().map(|p| p.metrics).collect()))
+}
+
+/// Runs replicate `k` keeping what `options` asks for (the window keeps
+/// each replicate's time series to draw bands over time); `None` when
+/// cancelled.
+pub fn run_replicate_with(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    k: usize,
+    options: RunOptions,
+    progress: &Progress,
+) -> Option<Result<ScenarioRun, GenerateError>> {
     let trace = match replicate_trace(scenario, base, draws, k) {
         Ok(trace) => trace,
         Err(e) => return Some(Err(e)),
     };
-    let run = run_scenario_with(scenario, &trace, RunOptions::TOTALS, progress)?;
-    Some(Ok(run.policies.into_iter().map(|p| p.metrics).collect()))
+    run_scenario_with(scenario, &trace, options, progress).map(Ok)
 }
 
 /// Runs the scenario as `spec` asks, replicates in parallel across cores.

@@ -14,13 +14,16 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::analysis::intervals::Method;
-use crate::analysis::replicates::{Draws, Replicated, SampleData, run_replicate, sample_users};
-use crate::engine::{PolicyRun, Progress, ScenarioRun};
+use crate::analysis::replicates::{
+    Draws, Replicated, SampleData, run_replicate_with, sample_users,
+};
+use crate::engine::{Metrics, PolicyRun, Progress, RunOptions, ScenarioRun, Series};
 use crate::model::{
     Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, TabsAndSleep, Trace,
 };
 
 use super::views::gaps::GapHistogram;
+use super::views::over_time::{StepValues, TimeBands};
 use super::views::{PlotData, gap_histogram, plot_data};
 use crate::engine::incremental::Simulator;
 
@@ -189,6 +192,8 @@ pub struct ReplicateUpdate {
     pub replicated: Arc<Replicated>,
     /// Replicates asked for, replicate 0 included.
     pub wanted: usize,
+    /// The over-time plots' bands (none for a sample).
+    pub time_bands: Option<Arc<TimeBands>>,
 }
 
 impl ReplicateUpdate {
@@ -439,6 +444,7 @@ fn replicate(
             generation: job.generation,
             replicated: Arc::new(sampled(&results.run, share.population)),
             wanted: 1,
+            time_bands: None,
         };
         if updates.send(update).is_ok() {
             wake();
@@ -450,34 +456,70 @@ fn replicate(
     }
     let draws = Draws::of(scenario, false);
     let mut replicated = Replicated::first(totals_only(&results.run), draws.method());
+    let mut steps = vec![step_values(&results.run)];
     let batch = rayon::current_num_threads().max(2);
     let mut next = 1;
     while next < wanted {
         let end = (next + batch).min(wanted);
         let finished: Option<Vec<_>> = (next..end)
             .into_par_iter()
-            .map(|k| run_replicate(scenario, &results.trace, draws, k, &job.progress.run))
+            .map(|k| series_replicate(scenario, &results.trace, draws, k, &job.progress.run))
             .collect();
         let Some(finished) = finished else {
             return; // cancelled
         };
-        for metrics in finished {
-            match metrics {
-                Ok(metrics) => replicated.push(metrics),
+        for run in finished {
+            match run {
+                Ok((metrics, values)) => {
+                    replicated.push(metrics);
+                    steps.push(values);
+                }
                 Err(_) => return, // replicate 0 generated, so the others do too
             }
         }
         next = end;
+        let bands = TimeBands::over(&steps, replicated.method, results.run.users);
         let update = ReplicateUpdate {
             generation: job.generation,
             replicated: Arc::new(replicated.clone()),
             wanted,
+            time_bands: Some(Arc::new(bands)),
         };
         if updates.send(update).is_err() {
             return;
         }
         wake();
     }
+}
+
+/// Replicate `k`'s totals and the over-time plots' step values (its series
+/// are dropped once read); `None` when cancelled.
+fn series_replicate(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    k: usize,
+    progress: &Progress,
+) -> Option<Result<(Vec<Metrics>, StepValues), crate::generate::GenerateError>> {
+    let options = RunOptions {
+        series: true,
+        per_user: false,
+    };
+    let run = match run_replicate_with(scenario, base, draws, k, options, progress)? {
+        Ok(run) => run,
+        Err(e) => return Some(Err(e)),
+    };
+    let values = step_values(&run);
+    Some(Ok((
+        run.policies.into_iter().map(|p| p.metrics).collect(),
+        values,
+    )))
+}
+
+/// What the over-time bands keep of a run.
+fn step_values(run: &ScenarioRun) -> StepValues {
+    let series: Vec<Option<&Series>> = run.policies.iter().map(|p| p.series.as_ref()).collect();
+    StepValues::of(&series)
 }
 
 /// A sample's results as the library's `run_replicated` gives them: the

@@ -281,7 +281,12 @@ impl ResultsPanel {
         self.analysis.plot_rect = None;
         match self.tab {
             Tab::Totals => views::totals::plot::ui(ui, &results.plots, replicated),
-            Tab::OverTime => views::over_time::plot::ui(ui, &results.plots, &mut self.fold_day),
+            Tab::OverTime => views::over_time::plot::ui(
+                ui,
+                &results.plots,
+                &mut self.fold_day,
+                cx.replicates.and_then(|u| u.time_bands.as_deref()),
+            ),
             Tab::Timeline => views::timeline::plot::ui(ui, &mut self.timeline, results),
             Tab::Gaps => views::gaps::plot::ui(
                 ui,
