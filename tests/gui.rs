@@ -1729,3 +1729,30 @@ fn over_time_bands_come_from_each_replicates_own_series() {
     }
     assert!(widths > 0.0, "some hour's logouts vary between draws");
 }
+
+/// Issue 17: the sweep's bands, the over-time bands and the trade-off's
+/// rings, on the replicated scenario once all 4 replicates are in.
+#[test]
+fn snapshot_bands_and_rings_with_replicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path), egui::Theme::Dark, true);
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("sweep_bands_dark");
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("tradeoff_rings_dark");
+    harness.get_by_label("Over time").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("over_time_bands_dark");
+}

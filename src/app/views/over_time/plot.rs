@@ -185,6 +185,8 @@ impl Lines<'_> {
                                 Polygon::new("95 % interval", piece.to_vec())
                                     .id(("band", self.k, i, j))
                                     .fill_color(color.gamma_multiply(0.3))
+                                    // No outline (egui_plot colours a transparent one).
+                                    .stroke(egui::Stroke::new(0.0, color.gamma_multiply(0.3)))
                                     .allow_hover(false),
                             );
                         }

@@ -405,6 +405,9 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
                     Polygon::new("95 % interval", piece.to_vec())
                         .id(("band", name, i))
                         .fill_color(band_color(marks.color))
+                        // No outline: egui_plot would give a transparent one
+                        // a colour of its own.
+                        .stroke(egui::Stroke::new(0.0, band_color(marks.color)))
                         .allow_hover(false),
                 );
             }

@@ -61,7 +61,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
     entries.push((Glyph::Line, ui.visuals().text_color(), "frontier".into()));
     if !indistinct.is_empty() {
         entries.push((
-            Glyph::Marker(MarkerShape::Circle),
+            Glyph::Ring,
             ui.visuals().text_color(),
             format!("{TIE_ITEM} (hover: which)"),
         ));
