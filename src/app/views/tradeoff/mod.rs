@@ -450,4 +450,75 @@ mod tests {
                 .contains("disruption: 10 (5 logouts while present + 5 lost edits)")
         );
     }
+
+    #[test]
+    fn neighbours_the_replicates_cannot_tell_apart_are_marked() {
+        let policy = |name: &str, m: Metrics| PolicyRun {
+            name: name.into(),
+            metrics: m,
+            affected: Default::default(),
+            series: None,
+            per_user: Vec::new(),
+        };
+        // Frontier: tight (1 h, 10), mid (5 h, 4), loose (5 h 1 m, 3).
+        let loose = Metrics {
+            unattended_ms: 5 * 3_600_000 + 60_000,
+            lost_inputs: 3,
+            ..Metrics::default()
+        };
+        let run = ScenarioRun {
+            scenario: "s".into(),
+            users: 10,
+            policies: vec![
+                policy("tight", metrics(1, 5, 5)),
+                policy("mid", metrics(5, 2, 2)),
+                policy("loose", loose),
+            ],
+        };
+        let mut data = TradeoffData::new(1, &run, None);
+        assert_eq!(data.frontier, [0, 1, 2]);
+        // tight and mid: mid 6 fewer disruptions in every draw (no spread:
+        // the interval is -6 to -6). mid and loose: loose's draws wobble by
+        // 3 both ways, so the paired differences are 4, -2, 4, -2 minutes
+        // and 2, -4, 2, -4 disruptions: mean 1 and -1, half-widths
+        // t(0.975, 3) · 3.46 / 2 = 5.5: both intervals cover zero.
+        let draws = |base: Metrics, wobble: [i64; 4]| -> Option<Vec<Metrics>> {
+            Some(
+                wobble
+                    .iter()
+                    .map(|&w| Metrics {
+                        unattended_ms: (base.unattended_ms as i64 + w * 60_000) as u64,
+                        lost_inputs: (base.lost_inputs as i64 + w) as u64,
+                        ..base
+                    })
+                    .collect(),
+            )
+        };
+        let draws = vec![
+            draws(metrics(1, 5, 5), [0, 0, 0, 0]),
+            draws(metrics(5, 2, 2), [0, 0, 0, 0]),
+            draws(loose, [3, -3, 3, -3]),
+        ];
+        data.compare_neighbours(&draws, Method::StudentT, 10);
+        assert_eq!(data.neighbours.len(), 2);
+        assert!(data.neighbours[0].distinguishable());
+        assert_eq!(data.neighbours[0].disruption.mean, -6.0);
+        assert!(!data.neighbours[1].distinguishable());
+        assert_eq!(data.indistinct(), [1, 2]);
+        assert!(
+            data.points[2]
+                .hover
+                .ends_with("not distinguishable from mid at 95 % (4 replicates)"),
+            "{}",
+            data.points[2].hover
+        );
+        assert!(!data.points[0].hover.contains("not distinguishable"));
+        // One replicate compares nothing.
+        let mut plain = TradeoffData::new(1, &run, None);
+        let one: Vec<_> = (0..3)
+            .map(|i| Some(vec![run.policies[i].metrics]))
+            .collect();
+        plain.compare_neighbours(&one, Method::StudentT, 10);
+        assert!(plain.neighbours.is_empty());
+    }
 }
