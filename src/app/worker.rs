@@ -334,12 +334,16 @@ struct Cache {
     /// The sampled users of the loaded population (`sample_users`): what
     /// they were drawn for (loads, fraction's bits, seed), and the number
     /// the simulator knows them by.
-    sample: Option<((u64, u64, u64), Arc<Trace>, u64)>,
+    sample: Option<(SampleKey, Arc<Trace>, u64)>,
     /// Counts samples drawn; their numbers start far above any load count.
     samples: u64,
     /// The last run's results, policy by policy.
     sim: Simulator,
 }
+
+/// What a sample of the users is drawn for: the population's load count,
+/// the share's bits and the seed.
+type SampleKey = (u64, u64, u64);
 
 /// What a population depends on: a change reloads (or regenerates) it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use crate::app::views::PlotData;
 use crate::app::views::format::{amount, clock};
 use crate::app::views::plot_kit::{Glyph, count_grid, legend, policy_color, time_grid};
 use crate::model::duration::human_ms;
+use crate::report::replicates::interval_cell;
 
 /// The plots; with replicates (`bands`), each solid line is the mean over
 /// them in a shaded band of its 95 % interval.
@@ -160,11 +161,8 @@ impl Lines<'_> {
                         band_at(b, policy, position.x, step_h)
                     });
                     let value = match banded {
-                        Some(iv) => format!(
-                            "{} ± {} (mean, 95 %)",
-                            amount(iv.mean),
-                            amount(iv.half_width())
-                        ),
+                        // A count, as the tables write it: `3.2 ± 1.1`.
+                        Some(iv) => format!("{} (mean, 95 %)", interval_cell("count", &iv)),
                         None => amount(position.y),
                     };
                     Some(format!(

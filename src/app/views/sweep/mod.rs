@@ -22,7 +22,9 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use crate::analysis::compliance::Standard;
 use crate::analysis::intervals::{Interval, Method};
 use crate::analysis::param::Param;
-use crate::analysis::replicates::{Draws, run_sweep_replicates_with, sweep_intervals};
+use crate::analysis::replicates::{
+    Draws, MetricIntervals, run_sweep_replicates_with, sweep_intervals,
+};
 use crate::analysis::sweep::{StepVerdicts, Sweep, SweepSpec};
 use crate::engine::{Metrics, Progress, SimConfig};
 use crate::model::{Dur, Policy, Scenario, Trace};
@@ -317,7 +319,7 @@ impl SweepResult {
             Vec::new()
         };
         // The steps that ran, each with its intervals when there are replicates.
-        let ran: Vec<(Dur, &Metrics, Option<&Vec<(&str, Interval)>>)> = sweep
+        let ran: Vec<(Dur, &Metrics, Option<&MetricIntervals>)> = sweep
             .steps
             .iter()
             .enumerate()

@@ -10,6 +10,7 @@ use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, Points, Polyg
 use super::view::AnalysisViews;
 use super::{MAX_FORM_STEPS, MetricSeries, SweepForm, SweepResult};
 use crate::analysis::compliance::Standard;
+use crate::analysis::intervals::Interval;
 use crate::analysis::param::Param;
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
@@ -18,6 +19,7 @@ use crate::app::views::plot_kit::{Glyph, count_grid, legend, plot_points, policy
 use crate::app::views::{HOUR_MS, Xy};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
+use crate::report::replicates::interval_cell;
 
 const COLUMNS: usize = 4;
 const PLOT_HEIGHT: f32 = 150.0;
@@ -36,7 +38,8 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         ui.horizontal(|ui| {
             ui.add(
                 egui::ProgressBar::new(running.fraction())
-                    .desired_width(320.0)
+                    // Room for "… on 20 replicates: 40%".
+                    .desired_width(480.0)
                     .text(format!(
                         "Sweeping {} of “{}”{}: {:.0}%",
                         running.spec.param,
@@ -385,8 +388,17 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
             };
             let (i, at) = hover_series.nearest(x)?;
             // With replicates: the mean ± half its 95 % interval.
+            // As the tables write it (`5,641 ± 49`, `2h10m ± 12m`).
             let shown = match hover_series.band.get(i) {
-                Some(iv) => format!("{} ± {}", value(iv.mean), value(iv.half_width())),
+                Some(iv) => {
+                    let scale = if is_ms { HOUR_MS } else { 1.0 };
+                    let iv = Interval {
+                        mean: iv.mean * scale,
+                        low: iv.low * scale,
+                        high: iv.high * scale,
+                    };
+                    interval_cell(name, &iv)
+                }
                 None => value(at.y),
             };
             let verdict = match passes.get(i) {
