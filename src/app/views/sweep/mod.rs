@@ -148,11 +148,36 @@ pub struct Running {
     pub basis: Basis,
     /// Draws of the population swept (1: the plain sweep).
     pub replicates: usize,
-    method: Method,
     progress: Arc<Progress>,
     /// User replays in all: replicates x steps x users.
     total: usize,
-    answer: Receiver<Result<Option<Vec<Sweep>>, String>>,
+    answer: Receiver<Result<Option<Swept>, String>>,
+}
+
+/// A finished sweep of every replicate, its intervals worked out on the
+/// sweep's thread (a frame only draws them).
+#[derive(Clone, Debug)]
+pub struct Swept {
+    /// Replicate 0's sweep first; never empty.
+    pub sweeps: Vec<Sweep>,
+    pub method: Method,
+    /// Each step's intervals; empty for one replicate.
+    pub intervals: Vec<Option<MetricIntervals>>,
+}
+
+impl Swept {
+    pub fn new(sweeps: Vec<Sweep>, method: Method) -> Swept {
+        let intervals = if sweeps.len() > 1 {
+            sweep_intervals(method, &sweeps)
+        } else {
+            Vec::new()
+        };
+        Swept {
+            sweeps,
+            method,
+            intervals,
+        }
+    }
 }
 
 impl Running {
@@ -206,6 +231,7 @@ pub fn start(
                 run_sweep_replicates_with(
                     &scenario, &trace, draws, &policy, &spec, replicates, &progress,
                 )
+                .map(|done| done.map(|sweeps| Swept::new(sweeps, draws.method())))
             }))
             .unwrap_or_else(|_| Err("internal error (a bug in Lapse): the sweep failed".into()));
             let _ = tx.send(result);
@@ -217,7 +243,6 @@ pub fn start(
         spec,
         basis: Basis::new(policy, spec.param, scenario, trace),
         replicates,
-        method: draws.method(),
         total: replicates * spec.steps * trace.num_users(),
         progress,
         answer,
@@ -226,8 +251,8 @@ pub fn start(
 
 /// How a running sweep ended, once it has.
 pub enum Ended {
-    /// Replicate 0's sweep first, then the others', and how to read them.
-    Done(Vec<Sweep>, Method),
+    /// Replicate 0's sweep first, then the others', and their intervals.
+    Done(Swept),
     Cancelled,
     Failed(String),
 }
@@ -235,7 +260,7 @@ pub enum Ended {
 impl Running {
     pub fn poll(&self) -> Option<Ended> {
         match self.answer.try_recv() {
-            Ok(Ok(Some(sweeps))) if !sweeps.is_empty() => Some(Ended::Done(sweeps, self.method)),
+            Ok(Ok(Some(swept))) if !swept.sweeps.is_empty() => Some(Ended::Done(swept)),
             Ok(Ok(Some(_))) => Some(Ended::Failed("internal error: no sweep".into())),
             Ok(Ok(None)) => Some(Ended::Cancelled),
             Ok(Err(e)) => Some(Ended::Failed(e)),
@@ -278,6 +303,8 @@ pub struct SweepResult {
     /// is one): the trade-off view pairs them.
     pub replicates: Vec<Sweep>,
     pub method: Method,
+    /// Each step's intervals over the replicates (empty for one).
+    intervals: Vec<Option<MetricIntervals>>,
     /// One per metric, in the SPEC's order; only the steps that ran.
     pub metrics: Vec<MetricSeries>,
     /// Every standard's verdict on each step (`lapse sweep --standard`).
@@ -299,25 +326,19 @@ impl MetricSeries {
 impl SweepResult {
     /// A plain sweep (one draw of the population).
     pub fn new(id: u64, policy: usize, basis: Basis, sweep: Sweep) -> SweepResult {
-        SweepResult::replicated(id, policy, basis, vec![sweep], Method::StudentT)
+        SweepResult::replicated(id, policy, basis, Swept::new(vec![sweep], Method::StudentT))
     }
 
     /// Sweeps of several draws (`sweeps[k]` ran on replicate k's users,
     /// `sweeps[0]` first and never empty): each point is the mean over
     /// them, within its 95 % interval read by `method`.
-    pub fn replicated(
-        id: u64,
-        policy: usize,
-        basis: Basis,
-        sweeps: Vec<Sweep>,
-        method: Method,
-    ) -> SweepResult {
+    pub fn replicated(id: u64, policy: usize, basis: Basis, swept: Swept) -> SweepResult {
+        let Swept {
+            sweeps,
+            method,
+            intervals,
+        } = swept;
         let sweep = sweeps[0].clone();
-        let intervals = if sweeps.len() > 1 {
-            sweep_intervals(method, &sweeps)
-        } else {
-            Vec::new()
-        };
         // The steps that ran, each with its intervals when there are replicates.
         let ran: Vec<(Dur, &Metrics, Option<&MetricIntervals>)> = sweep
             .steps
@@ -382,18 +403,18 @@ impl SweepResult {
             sweep,
             replicates: sweeps,
             method,
+            intervals,
         }
     }
 
     /// The same sweep, its policy now at `policy` (it was moved).
     pub fn moved(&self, policy: usize) -> SweepResult {
-        SweepResult::replicated(
-            self.id,
-            policy,
-            self.basis.clone(),
-            self.replicates.clone(),
-            self.method,
-        )
+        let swept = Swept {
+            sweeps: self.replicates.clone(),
+            method: self.method,
+            intervals: self.intervals.clone(),
+        };
+        SweepResult::replicated(self.id, policy, self.basis.clone(), swept)
     }
 
     /// How many draws of the population were swept.

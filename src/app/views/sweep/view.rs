@@ -135,14 +135,13 @@ impl AnalysisViews {
             && let Some(running) = self.running.take()
         {
             match ended {
-                Ended::Done(sweeps, method) => {
+                Ended::Done(swept) => {
                     self.sweeps += 1;
                     self.done = Some(Arc::new(SweepResult::replicated(
                         self.sweeps,
                         running.policy,
                         running.basis.clone(),
-                        sweeps,
-                        method,
+                        swept,
                     )));
                     self.note = None;
                 }
