@@ -1553,6 +1553,14 @@ fn sampling_users_scales_the_totals_and_says_the_people_are_sampled() {
         );
         assert!(!line.contains("replicate 0"), "{line}");
     }
+    // A sweep replays the same 6 users, and says they are not scaled.
+    sweep_alert(&mut harness);
+    let swept = harness.state().sweep_result().expect("the sweep finished");
+    assert_eq!(swept.sweep.users, 6);
+    assert!(has_label(
+        &harness,
+        "Swept on the 6 sampled users only: these counts are theirs, not scaled to all 12."
+    ));
 }
 
 /// Issue 17: with replicates, the trade-off view compares each two

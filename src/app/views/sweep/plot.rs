@@ -68,6 +68,15 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                 .policies
                 .get(done.policy)
                 .and_then(|p| done.sweep.param.get(p));
+            // A shown sweep ran on the results' users (another population
+            // or sample makes it stale): with a sample, on the sample.
+            if let Some(share) = results.sample {
+                ui.weak(format!(
+                    "Swept on the {} sampled users only: these counts are theirs, not scaled to all {}.",
+                    thousands(share.sampled as u64),
+                    thousands(share.population as u64)
+                ));
+            }
             let top = ui.cursor().min;
             plots(ui, &done, current, views.form.standard);
             // The PNG export: from the sweep's sentence down, without the form.
