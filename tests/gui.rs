@@ -1393,3 +1393,399 @@ fn snapshot_timeline_with_four_tabs_under_three_policies() {
     mask_timing(&mut harness);
     harness.snapshot("timeline_four_tabs_dark");
 }
+
+/// Student's t quantile t(0.975, 3) for 4 replicates (tables: 3.182).
+const T_975_3: f64 = 3.182_446_305_284_263;
+
+/// The mean and half-width of a 95 % Student's t interval of 4 values, by hand.
+fn t_interval_of_4(values: &[f64]) -> (f64, f64) {
+    assert_eq!(values.len(), 4);
+    let mean = values.iter().sum::<f64>() / 4.0;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0;
+    (mean, T_975_3 * (var / 4.0).sqrt())
+}
+
+/// Issue 17: with replicates, the sweep runs on every draw of the
+/// population (the library's `lapse sweep --replicates`) and each metric's
+/// line is the mean over the draws inside a band of its 95 % interval.
+#[test]
+fn a_sweep_with_replicates_draws_the_mean_in_a_band_of_its_interval() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    // Clicks land where widgets were drawn: wait until the summary stops growing.
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    let result = harness.state().sweep_result().expect("the sweep finished");
+    assert_eq!(result.replicate_count(), 4, "the scenario asks for 4");
+    // The same sweep on 4 draws, straight from the library.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let spec = lapse::analysis::SweepSpec {
+        param: lapse::analysis::Param::IdleTimeout,
+        from: lapse::model::Dur::mins(10),
+        to: lapse::model::Dur::hours(1),
+        steps: 6,
+    };
+    let sweeps = lapse::analysis::replicates::run_sweep_replicates(
+        &file.scenario,
+        &trace,
+        lapse::analysis::Draws::Generated,
+        &file.scenario.policies[0],
+        &spec,
+        4,
+    )
+    .expect("sweeps");
+    let plotted = result
+        .metrics
+        .iter()
+        .find(|m| m.name == "logouts_while_present")
+        .expect("plotted");
+    assert_eq!((plotted.points.len(), plotted.band.len()), (6, 6));
+    let mut widths = 0.0;
+    for s in 0..6 {
+        let draws: Vec<f64> = sweeps
+            .iter()
+            .map(|sw| {
+                sw.steps[s]
+                    .result
+                    .as_ref()
+                    .expect("ran")
+                    .logouts_while_present as f64
+            })
+            .collect();
+        let (mean, half) = t_interval_of_4(&draws);
+        let (point, band) = (plotted.points[s], plotted.band[s]);
+        assert!((point.y - mean).abs() < 1e-9, "step {s}: {point:?} {mean}");
+        assert!(
+            (band.low - (mean - half)).abs() < 1e-9,
+            "step {s}: {band:?}"
+        );
+        assert!(
+            (band.high - (mean + half)).abs() < 1e-9,
+            "step {s}: {band:?}"
+        );
+        widths += half;
+    }
+    assert!(widths > 0.0, "12 users vary between draws somewhere");
+    // Replicate 0 is the plain sweep (the trade-off view and verdicts use it).
+    assert_eq!(result.sweep.steps, sweeps[0].steps);
+    assert!(has_label(
+        &harness,
+        "Each point is the mean over 4 replicates; the shaded band is its 95 % interval."
+    ));
+}
+
+/// Steps until the summary says all `n` replicates are in.
+fn wait_for_replicates(harness: &mut Harness<'static, LapseApp>, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let done = format!("Means over {n} replicates");
+    while harness.query_by_label_contains(&done).is_none() {
+        assert!(Instant::now() < deadline, "the replicates never finished");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+/// Issue 17: `sample_users` beside the replicates: ticked, the worker
+/// replays the library's sample of the users and the summary shows totals
+/// scaled to the whole population with their interval, and says that who
+/// was hit is counted among the sampled users.
+#[test]
+fn sampling_users_scales_the_totals_and_says_the_people_are_sampled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Sample users")
+        .click();
+    settle(&mut harness);
+    // 4 replicates and a sample cannot go together: said at the field (and
+    // in the list of problems at the bottom).
+    assert!(
+        harness
+            .query_all_by_label_contains("sample_users and replicates > 1 cannot be combined")
+            .count()
+            >= 1
+    );
+    harness
+        .get_by_role_and_label(Role::SpinButton, "Replicates")
+        .set_value_accesskit(1.0);
+    settle(&mut harness);
+    harness
+        .get_by_role_and_label(Role::SpinButton, "Sample users")
+        .set_value_accesskit(50.0);
+    settle(&mut harness);
+    let scenario = harness.state().document().scenario.clone();
+    assert_eq!(scenario.sample_users.map(|f| f.0), Some(0.5));
+    assert_eq!(scenario.replicates, 1);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while harness.query_by_label_contains("Totals scaled").is_none() {
+        assert!(Instant::now() < deadline, "the scaled totals never came");
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+    // Half of 12 users is 6 (rounded; docs/replicates.md).
+    assert!(has_label(
+        &harness,
+        "replicated — 6 of 12 users sampled (50 %) over 1d"
+    ));
+    assert!(has_label(
+        &harness,
+        "Totals scaled from the 6 sampled users (50 %) to all 12, ± half the 95 % interval; who was hit is counted among the sampled users"
+    ));
+    // The library's sample, run on its own.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let sample = lapse::analysis::replicates::sample_users(&trace, 0.5, file.scenario.seed);
+    let shown = harness.state().results().expect("results").trace.clone();
+    let names = |t: &lapse::model::Trace| -> Vec<String> {
+        t.users().map(|(name, _)| name.to_string()).collect()
+    };
+    assert_eq!(names(&shown), names(&sample), "the same 6 users");
+    let run = lapse::engine::run_scenario(
+        &scenario,
+        &sample,
+        lapse::engine::RunOptions {
+            series: false,
+            per_user: true,
+        },
+    );
+    for p in &run.policies {
+        // The total over 12 users estimated from 6: twice the sample's own.
+        let per_user: Vec<f64> = p.per_user.iter().map(|m| m.logouts as f64).collect();
+        let scaled = lapse::analysis::intervals::sample_total(&per_user, 12);
+        assert!((scaled.mean - 2.0 * p.metrics.logouts as f64).abs() < 1e-9);
+        let cell = lapse::report::replicates::interval_cell("logouts", &scaled);
+        let start = format!("{}: {cell} logouts, ", p.name);
+        let node = harness.get_by_label_contains(&start);
+        let line = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.value())
+            .unwrap_or_default();
+        let hit = p
+            .per_user
+            .iter()
+            .filter(|m| m.logouts_while_present > 0)
+            .count();
+        assert!(
+            line.contains(&format!("while present ({hit} of 6 sampled users)")),
+            "{line}"
+        );
+        assert!(!line.contains("replicate 0"), "{line}");
+    }
+    // A sweep replays the same 6 users, and says they are not scaled.
+    sweep_alert(&mut harness);
+    let swept = harness.state().sweep_result().expect("the sweep finished");
+    assert_eq!(swept.sweep.users, 6);
+    assert!(has_label(
+        &harness,
+        "Swept on the 6 sampled users only: these counts are theirs, not scaled to all 12."
+    ));
+}
+
+/// Issue 17: with replicates, the trade-off view compares each two
+/// neighbours on the frontier replicate by replicate (the results' and the
+/// sweep's replicate k saw the same users) and rings the ones that cannot be
+/// told apart, saying from which on hover.
+#[test]
+fn the_trade_off_rings_frontier_points_not_distinguishable_from_a_neighbour() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    // Each point's 4 draws, from the library on its own.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let spec = lapse::analysis::ReplicateSpec::of(&file.scenario, false);
+    let r = lapse::analysis::run_replicated(
+        &file.scenario,
+        &trace,
+        &spec,
+        lapse::engine::RunOptions::TOTALS,
+        &lapse::engine::Progress::default(),
+    )
+    .expect("generates")
+    .expect("runs");
+    let sweeps = lapse::analysis::replicates::run_sweep_replicates(
+        &file.scenario,
+        &trace,
+        lapse::analysis::Draws::Generated,
+        &file.scenario.policies[0],
+        &lapse::analysis::SweepSpec {
+            param: lapse::analysis::Param::IdleTimeout,
+            from: lapse::model::Dur::mins(10),
+            to: lapse::model::Dur::hours(1),
+            steps: 6,
+        },
+        4,
+    )
+    .expect("sweeps");
+    // Points: the 2 policies, then the 6 steps (all run).
+    let draws = |i: usize| -> Vec<lapse::engine::Metrics> {
+        if i < 2 {
+            r.values.iter().map(|v| v[i]).collect()
+        } else {
+            sweeps
+                .iter()
+                .map(|s| *s.steps[i - 2].result.as_ref().expect("ran"))
+                .collect()
+        }
+    };
+    let data = harness.state().tradeoff_data().expect("drawn").clone();
+    assert_eq!(data.points.len(), 8);
+    assert!(data.frontier.len() >= 2, "{:?}", data.frontier);
+    assert_eq!(data.neighbours.len(), data.frontier.len() - 1);
+    // By hand: the paired differences' t interval (3 degrees of freedom);
+    // distinguishable when either count's interval leaves zero out.
+    let clear = |a: usize, b: usize, score: fn(&lapse::engine::Metrics) -> f64| {
+        let d: Vec<f64> = draws(a)
+            .iter()
+            .zip(draws(b))
+            .map(|(x, y)| score(&y) - score(x))
+            .collect();
+        let (mean, half) = t_interval_of_4(&d);
+        mean - half > 0.0 || mean + half < 0.0
+    };
+    let mut tied = Vec::new();
+    for (w, pair) in data.frontier.windows(2).zip(&data.neighbours) {
+        assert_eq!((pair.a, pair.b), (w[0], w[1]));
+        let by_hand = clear(w[0], w[1], |m| m.unattended_ms as f64)
+            || clear(w[0], w[1], |m| {
+                (m.logouts_while_present + m.lost_inputs) as f64
+            });
+        assert_eq!(pair.distinguishable(), by_hand, "{pair:?}");
+        if !by_hand {
+            tied.push((w[0], w[1]));
+        }
+    }
+    for (a, b) in &tied {
+        for (i, other) in [(a, b), (b, a)] {
+            let says = format!(
+                "not distinguishable from {} at 95 % (4 replicates)",
+                data.points[*other].title
+            );
+            assert!(
+                data.points[*i].hover.contains(&says),
+                "{}",
+                data.points[*i].hover
+            );
+        }
+    }
+    let n = data.neighbours.len();
+    assert!(has_label(
+        &harness,
+        &format!(
+            "{} of {n} neighbouring pairs on the frontier differ beyond noise (either count's 95 % interval, paired over 4 replicates, leaves out zero); a ring marks a point that cannot be told from a neighbour.",
+            n - tied.len()
+        )
+    ));
+}
+
+/// Issue 17: with replicates, each over-time plot's solid line is the mean
+/// over the replicates' own series, in a band of its 95 % interval.
+#[test]
+fn over_time_bands_come_from_each_replicates_own_series() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path.clone()), egui::Theme::Dark, false);
+    wait_for_replicates(&mut harness, 4);
+    harness.get_by_label("Over time").click();
+    settle(&mut harness);
+    assert!(has_label(
+        &harness,
+        "Solid lines: means over 4 replicates, in a shaded band of their 95 % interval; dashed lines: replicate 0."
+    ));
+    let bands = harness
+        .state()
+        .replicates()
+        .and_then(|u| u.time_bands.clone())
+        .expect("bands");
+    assert_eq!(bands.replicates, 4);
+    // Each replicate run on its own, its series kept.
+    let file = lapse::model::Scenario::load(&path).expect("loads");
+    let trace = file.load_population().expect("generates");
+    let options = lapse::engine::RunOptions {
+        series: true,
+        per_user: false,
+    };
+    let runs: Vec<lapse::engine::ScenarioRun> = (0..4)
+        .map(|k| {
+            lapse::analysis::replicates::run_replicate_with(
+                &file.scenario,
+                &trace,
+                lapse::analysis::Draws::Generated,
+                k,
+                options,
+                &lapse::engine::Progress::default(),
+            )
+            .expect("runs")
+            .expect("generates")
+        })
+        .collect();
+    // The logouts panel (the first), each policy, each 15-minute bucket of
+    // the day (96: nothing merged, and folding one day changes nothing).
+    let mut widths = 0.0;
+    for p in 0..2 {
+        let per_run: Vec<&[u64]> = runs
+            .iter()
+            .map(|r| {
+                r.policies[p]
+                    .series
+                    .as_ref()
+                    .expect("series")
+                    .get(lapse::engine::SeriesKind::Logouts)
+            })
+            .collect();
+        assert_eq!(per_run[0].len(), 96);
+        assert_eq!(bands.over_horizon[0][p].len(), 96);
+        for b in 0..96 {
+            let values: Vec<f64> = per_run.iter().map(|s| s[b] as f64).collect();
+            let (mean, half) = t_interval_of_4(&values);
+            for view in [&bands.over_horizon, &bands.by_time_of_day] {
+                let iv = view[0][p][b];
+                assert!((iv.mean - mean).abs() < 1e-9, "policy {p} bucket {b}");
+                assert!(
+                    (iv.half_width() - half).abs() < 1e-9,
+                    "policy {p} bucket {b}"
+                );
+            }
+            widths += half;
+        }
+    }
+    assert!(widths > 0.0, "some hour's logouts vary between draws");
+}
+
+/// Issue 17: the sweep's bands, the over-time bands and the trade-off's
+/// rings, on the replicated scenario once all 4 replicates are in.
+#[test]
+fn snapshot_bands_and_rings_with_replicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = replicated_scenario(dir.path());
+    let mut harness = open(Start::File(path), egui::Theme::Dark, true);
+    wait_for_replicates(&mut harness, 4);
+    sweep_alert(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("sweep_bands_dark");
+    harness.get_by_label("Trade-off").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("tradeoff_rings_dark");
+    harness.get_by_label("Over time").click();
+    settle(&mut harness);
+    harness.remove_cursor();
+    settle(&mut harness);
+    mask_timing(&mut harness);
+    harness.snapshot("over_time_bands_dark");
+}

@@ -20,7 +20,7 @@ use rand::{RngExt as _, seq::index};
 use rayon::prelude::*;
 
 use super::intervals::{self, Difference, Interval, Method};
-use super::sweep::{Sweep, SweepSpec, run_sweep};
+use super::sweep::{Sweep, SweepSpec, run_sweep_with};
 use crate::engine::{Metrics, Progress, RunOptions, ScenarioRun, run_scenario_with};
 use crate::generate::{GenerateError, generate, splitmix64};
 use crate::model::trace::TraceBuilder;
@@ -339,12 +339,29 @@ pub fn run_replicate(
     k: usize,
     progress: &Progress,
 ) -> Option<Result<Vec<Metrics>, GenerateError>> {
+    let run = match run_replicate_with(scenario, base, draws, k, RunOptions::TOTALS, progress)? {
+        Ok(run) => run,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok(run.policies.into_iter().map(|p| p.metrics).collect()))
+}
+
+/// Runs replicate `k` keeping what `options` asks for (the window keeps
+/// each replicate's time series to draw bands over time); `None` when
+/// cancelled.
+pub fn run_replicate_with(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    k: usize,
+    options: RunOptions,
+    progress: &Progress,
+) -> Option<Result<ScenarioRun, GenerateError>> {
     let trace = match replicate_trace(scenario, base, draws, k) {
         Ok(trace) => trace,
         Err(e) => return Some(Err(e)),
     };
-    let run = run_scenario_with(scenario, &trace, RunOptions::TOTALS, progress)?;
-    Some(Ok(run.policies.into_iter().map(|p| p.metrics).collect()))
+    run_scenario_with(scenario, &trace, options, progress).map(Ok)
 }
 
 /// Runs the scenario as `spec` asks, replicates in parallel across cores.
@@ -448,13 +465,38 @@ pub fn run_sweep_replicates(
     spec: &SweepSpec,
     replicates: usize,
 ) -> Result<Vec<Sweep>, String> {
-    (0..replicates.max(1))
+    run_sweep_replicates_with(
+        scenario,
+        base,
+        draws,
+        policy,
+        spec,
+        replicates,
+        &Progress::default(),
+    )
+    .map(|s| s.expect("a sweep nobody cancels always completes"))
+}
+
+/// As [`run_sweep_replicates`], counting user replays in `progress.done`
+/// (`replicates x steps x users` in all) and stopping when it is cancelled
+/// (`Ok(None)`): the window's sweep runs this.
+pub fn run_sweep_replicates_with(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    policy: &Policy,
+    spec: &SweepSpec,
+    replicates: usize,
+    progress: &Progress,
+) -> Result<Option<Vec<Sweep>>, String> {
+    let sweeps: Result<Vec<Option<Sweep>>, String> = (0..replicates.max(1))
         .into_par_iter()
         .map(|k| {
             let trace = replicate_trace(scenario, base, draws, k).map_err(|e| e.message)?;
-            run_sweep(scenario, &trace, policy, spec)
+            run_sweep_with(scenario, &trace, policy, spec, progress)
         })
-        .collect()
+        .collect();
+    Ok(sweeps?.into_iter().collect())
 }
 
 /// Each step's intervals over sweeps of the replicates (`sweeps[k]` ran on

@@ -8,6 +8,8 @@ pub const SEED: &str = "Drives every random choice (generated populations). The 
 
 pub const REPLICATES: &str = "How many times the population is drawn: 1 is a single run. With more, every number shows its 95 % interval (mean ± half-width), each policy is compared with the first one replicate by replicate, and the error bars appear on the totals. A generated population is generated again from seeds derived from the seed; a trace's users are resampled. The first replicate shows at once, the others fill in. 20 is a good number; the interval narrows with the square root of the count.";
 
+pub const SAMPLE_USERS: &str = "Replay only this share of the users, chosen at random from the seed, and scale the totals up to the whole population, each with its 95 % interval (users are independent, so the sampling error is measured from the sampled users): a 1 % sample of a month of a large site's logs runs in seconds. How many people were hit is counted among the sampled users, not scaled. Cannot be combined with more than 1 replicate (lapse run --sample-users).";
+
 pub const HORIZON: &str = "How long the simulation runs. Events at or after the horizon are dropped; sessions still alive end there.";
 
 pub const AWAY_AFTER: &str = "A user whose last action is this far back counts as away.\n\n\

@@ -346,6 +346,11 @@ impl LapseApp {
     }
 
     /// The last finished sweep, prepared for the views.
+    /// The latest results' replicates so far, if any.
+    pub fn replicates(&self) -> Option<&ReplicateUpdate> {
+        self.sim.replicates.as_ref()
+    }
+
     pub fn sweep_result(&self) -> Option<&SweepResult> {
         self.state.results.analysis.done().map(Arc::as_ref)
     }

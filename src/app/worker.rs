@@ -13,13 +13,17 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::analysis::replicates::{Draws, Replicated, run_replicate};
-use crate::engine::{PolicyRun, Progress, ScenarioRun};
+use crate::analysis::intervals::Method;
+use crate::analysis::replicates::{
+    Draws, Replicated, SampleData, run_replicate_with, sample_users,
+};
+use crate::engine::{Metrics, PolicyRun, Progress, RunOptions, ScenarioRun, Series};
 use crate::model::{
     Diagnostic, Diagnostics, LoadProgress, Population, Scenario, ScenarioFile, TabsAndSleep, Trace,
 };
 
 use super::views::gaps::GapHistogram;
+use super::views::over_time::{StepValues, TimeBands};
 use super::views::{PlotData, gap_histogram, plot_data};
 use crate::engine::incremental::Simulator;
 
@@ -165,6 +169,18 @@ pub struct Results {
     pub plots: PlotData,
     /// Loading, simulation and plot preparation, wall-clock.
     pub elapsed: Duration,
+    /// With `sample_users`: `run` (and `trace`) hold the sampled users only.
+    pub sample: Option<SampleShare>,
+}
+
+/// A run of a share of the users (`sample_users`): what the window says of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SampleShare {
+    pub fraction: f64,
+    /// Users replayed.
+    pub sampled: usize,
+    /// Users in the whole population (what the totals are scaled to).
+    pub population: usize,
 }
 
 /// More replicates of a delivered result, as they finish (replicate 0 is
@@ -176,6 +192,8 @@ pub struct ReplicateUpdate {
     pub replicated: Arc<Replicated>,
     /// Replicates asked for, replicate 0 included.
     pub wanted: usize,
+    /// The over-time plots' bands (none for a sample).
+    pub time_bands: Option<Arc<TimeBands>>,
 }
 
 impl ReplicateUpdate {
@@ -313,9 +331,19 @@ struct Cache {
     gaps: Option<(PopulationKey, u64, Arc<GapHistogram>, TabsAndSleep)>,
     /// Counts population loads: tells the simulator its kept results are stale.
     loads: u64,
+    /// The sampled users of the loaded population (`sample_users`): what
+    /// they were drawn for (loads, fraction's bits, seed), and the number
+    /// the simulator knows them by.
+    sample: Option<(SampleKey, Arc<Trace>, u64)>,
+    /// Counts samples drawn; their numbers start far above any load count.
+    samples: u64,
     /// The last run's results, policy by policy.
     sim: Simulator,
 }
+
+/// What a sample of the users is drawn for: the population's load count,
+/// the share's bits and the seed.
+type SampleKey = (u64, u64, u64);
 
 /// What a population depends on: a change reloads (or regenerates) it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -413,39 +441,101 @@ fn replicate(
 ) {
     let scenario = &results.scenario;
     let wanted = scenario.replicates as usize;
+    if let Some(share) = results.sample {
+        // Replicate 0 is all there is: each sampled user's metrics give the
+        // scaled totals' intervals (the library's `--sample-users`).
+        let update = ReplicateUpdate {
+            generation: job.generation,
+            replicated: Arc::new(sampled(&results.run, share.population)),
+            wanted: 1,
+            time_bands: None,
+        };
+        if updates.send(update).is_ok() {
+            wake();
+        }
+        return;
+    }
     if wanted <= 1 {
         return;
     }
     let draws = Draws::of(scenario, false);
     let mut replicated = Replicated::first(totals_only(&results.run), draws.method());
+    let mut steps = vec![step_values(&results.run)];
     let batch = rayon::current_num_threads().max(2);
     let mut next = 1;
     while next < wanted {
         let end = (next + batch).min(wanted);
         let finished: Option<Vec<_>> = (next..end)
             .into_par_iter()
-            .map(|k| run_replicate(scenario, &results.trace, draws, k, &job.progress.run))
+            .map(|k| series_replicate(scenario, &results.trace, draws, k, &job.progress.run))
             .collect();
         let Some(finished) = finished else {
             return; // cancelled
         };
-        for metrics in finished {
-            match metrics {
-                Ok(metrics) => replicated.push(metrics),
+        for run in finished {
+            match run {
+                Ok((metrics, values)) => {
+                    replicated.push(metrics);
+                    steps.push(values);
+                }
                 Err(_) => return, // replicate 0 generated, so the others do too
             }
         }
         next = end;
+        let bands = TimeBands::over(&steps, replicated.method, results.run.users);
         let update = ReplicateUpdate {
             generation: job.generation,
             replicated: Arc::new(replicated.clone()),
             wanted,
+            time_bands: Some(Arc::new(bands)),
         };
         if updates.send(update).is_err() {
             return;
         }
         wake();
     }
+}
+
+/// Replicate `k`'s totals and the over-time plots' step values (its series
+/// are dropped once read); `None` when cancelled.
+fn series_replicate(
+    scenario: &Scenario,
+    base: &Trace,
+    draws: Draws,
+    k: usize,
+    progress: &Progress,
+) -> Option<Result<(Vec<Metrics>, StepValues), crate::generate::GenerateError>> {
+    let options = RunOptions {
+        series: true,
+        per_user: false,
+    };
+    let run = match run_replicate_with(scenario, base, draws, k, options, progress)? {
+        Ok(run) => run,
+        Err(e) => return Some(Err(e)),
+    };
+    let values = step_values(&run);
+    Some(Ok((
+        run.policies.into_iter().map(|p| p.metrics).collect(),
+        values,
+    )))
+}
+
+/// What the over-time bands keep of a run.
+fn step_values(run: &ScenarioRun) -> StepValues {
+    let series: Vec<Option<&Series>> = run.policies.iter().map(|p| p.series.as_ref()).collect();
+    StepValues::of(&series)
+}
+
+/// A sample's results as the library's `run_replicated` gives them: the
+/// sampled users' own counts, and each one's metrics to scale up.
+fn sampled(run: &ScenarioRun, population: usize) -> Replicated {
+    let per_user = run.policies.iter().map(|p| p.per_user.clone()).collect();
+    let mut out = Replicated::first(totals_only(run), Method::Sample);
+    out.sample = Some(SampleData {
+        population,
+        per_user,
+    });
+    out
 }
 
 /// A run's totals without its series and per-user metrics (which a
@@ -486,6 +576,7 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         Err(e) => return Some(Err(e)),
     };
     let scenario = &job.file.scenario;
+    let (simulated, stamp, sample) = sample_of(scenario, &trace, cache);
     let horizon = scenario.horizon.as_ms();
     let (gaps, tabs_sleep) = match &cache.gaps {
         Some((k, h, gaps, tabs_sleep)) if *k == key && *h == horizon => {
@@ -499,13 +590,13 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         }
     };
     job.progress.total.store(
-        trace.num_users() * scenario.policies.len(),
+        simulated.num_users() * scenario.policies.len(),
         Ordering::Relaxed,
     );
     job.progress.set_stage(Stage::Simulating);
     let run = cache
         .sim
-        .run(scenario, &trace, cache.loads, &job.progress.run)?;
+        .run(scenario, &simulated, stamp, &job.progress.run)?;
     job.progress.set_stage(Stage::Preparing);
     let plots = plot_data(scenario, &run, gaps);
     let population = PopulationSummary::of(&trace, &job.file, tabs_sleep);
@@ -513,11 +604,42 @@ fn simulate(job: &Job, cache: &mut Cache) -> Option<Result<Arc<Results>, Diagnos
         generation: job.generation,
         scenario: scenario.clone(),
         run,
-        trace,
+        trace: simulated,
         population,
         plots,
         elapsed: start.elapsed(),
+        sample,
     })))
+}
+
+/// The users to replay: the whole population, or with `sample_users` the
+/// library's sample of it (drawn once per population, share and seed), with
+/// the number the simulator knows them by.
+fn sample_of(
+    scenario: &Scenario,
+    trace: &Arc<Trace>,
+    cache: &mut Cache,
+) -> (Arc<Trace>, u64, Option<SampleShare>) {
+    let Some(fraction) = scenario.sample_users.map(|f| f.0) else {
+        return (Arc::clone(trace), cache.loads, None);
+    };
+    let key = (cache.loads, fraction.to_bits(), scenario.seed);
+    let (users, stamp) = match &cache.sample {
+        Some((k, users, stamp)) if *k == key => (Arc::clone(users), *stamp),
+        _ => {
+            let users = Arc::new(sample_users(trace, fraction, scenario.seed));
+            cache.samples += 1;
+            let stamp = (1 << 63) + cache.samples;
+            cache.sample = Some((key, Arc::clone(&users), stamp));
+            (users, stamp)
+        }
+    };
+    let share = SampleShare {
+        fraction,
+        sampled: users.num_users(),
+        population: trace.num_users(),
+    };
+    (users, stamp, Some(share))
 }
 
 /// The scenario's users: from the cache when nothing they depend on changed.

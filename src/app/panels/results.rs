@@ -126,7 +126,19 @@ fn verdict_parts(
     people: &People,
     typing: TimeUnit,
 ) -> Vec<(String, bool)> {
-    verdict_parts_with(name, m, people, typing, None)
+    verdict_parts_with(name, m, people, typing, None, Counted::Run)
+}
+
+/// Whose users the people counts on a summary line are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    /// The one run there is.
+    Run,
+    /// Replicate 0 of several (the replicates keep totals, not who was hit).
+    FirstReplicate,
+    /// The sampled users only (`sample_users`): the totals are scaled up,
+    /// who was hit is not.
+    Sample,
 }
 
 /// As [`verdict_parts`]; with `spread` (replicates) each count is the mean
@@ -137,6 +149,7 @@ fn verdict_parts_with(
     people: &People,
     typing: TimeUnit,
     spread: Option<&MetricIntervals>,
+    counted: Counted,
 ) -> Vec<(String, bool)> {
     let interval = |metric: &str| {
         spread
@@ -167,15 +180,21 @@ fn verdict_parts_with(
         None => typing.amount(m.lost_typing_ms),
     };
     // People are counted in replicate 0 only (the replicates keep totals,
-    // not who was hit): said so, rather than passed off as a mean.
-    let in_first = if spread.is_some() {
+    // not who was hit), or among the sampled users only: said so, rather
+    // than passed off as a mean or a scaled total.
+    let in_first = if spread.is_some() && counted == Counted::FirstReplicate {
         " in replicate 0"
+    } else {
+        ""
+    };
+    let sampled = if counted == Counted::Sample {
+        "sampled "
     } else {
         ""
     };
     let users = |v: usize| {
         format!(
-            "{} {}",
+            "{} {sampled}{}",
             thousands(v as u64),
             if v == 1 { "user" } else { "users" }
         )
@@ -232,10 +251,11 @@ fn verdict_job(
     people: &People,
     typing: TimeUnit,
     spread: Option<&MetricIntervals>,
+    counted: Counted,
 ) -> egui::text::LayoutJob {
     let font = egui::TextStyle::Body.resolve(ui.style());
     let mut job = egui::text::LayoutJob::default();
-    for (text, strong) in verdict_parts_with(name, m, people, typing, spread) {
+    for (text, strong) in verdict_parts_with(name, m, people, typing, spread, counted) {
         let color = if strong {
             ui.visuals().strong_text_color()
         } else {
@@ -261,7 +281,12 @@ impl ResultsPanel {
         self.analysis.plot_rect = None;
         match self.tab {
             Tab::Totals => views::totals::plot::ui(ui, &results.plots, replicated),
-            Tab::OverTime => views::over_time::plot::ui(ui, &results.plots, &mut self.fold_day),
+            Tab::OverTime => views::over_time::plot::ui(
+                ui,
+                &results.plots,
+                &mut self.fold_day,
+                cx.replicates.and_then(|u| u.time_bands.as_deref()),
+            ),
             Tab::Timeline => views::timeline::plot::ui(ui, &mut self.timeline, results),
             Tab::Gaps => views::gaps::plot::ui(
                 ui,
@@ -292,9 +317,20 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
     let replicated = replicates
         .map(|u| u.replicated.as_ref())
         .filter(|r| r.has_intervals());
-    let users = match results.run.users {
-        1 => "1 user".to_string(),
-        n => format!("{} users", thousands(n as u64)),
+    let users = match (results.sample, results.run.users) {
+        (Some(s), n) => format!(
+            "{} of {} users sampled ({})",
+            thousands(n as u64),
+            thousands(s.population as u64),
+            percent(s.fraction)
+        ),
+        (None, 1) => "1 user".to_string(),
+        (None, n) => format!("{} users", thousands(n as u64)),
+    };
+    let counted = match (results.sample, replicated) {
+        (Some(_), _) => Counted::Sample,
+        (None, Some(_)) => Counted::FirstReplicate,
+        (None, None) => Counted::Run,
     };
     ui.label(
         RichText::new(format!(
@@ -317,7 +353,15 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
             ui.painter().rect_filled(rect, 3.0, policy_color(i));
             let people = results.plots.people.get(i).copied().unwrap_or_default();
             let spread = replicated.map(|r| r.intervals(i));
-            let job = verdict_job(ui, &p.name, &p.metrics, &people, typing, spread.as_ref());
+            let job = verdict_job(
+                ui,
+                &p.name,
+                &p.metrics,
+                &people,
+                typing,
+                spread.as_ref(),
+                counted,
+            );
             ui.add(egui::Label::new(job).wrap());
         });
     }
@@ -334,6 +378,10 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
                     .text(format!("replicate {} of {}", u.done(), u.wanted)),
             );
         }
+        Some(_) if let Some(s) = results.sample => {
+            ui.weak(sample_note(&s))
+                .on_hover_text(crate::app::help::SAMPLE_USERS);
+        }
         Some(u) => {
             ui.weak(format!(
                 "Means over {} replicates, ± half the 95 % interval",
@@ -343,6 +391,26 @@ fn headline(ui: &mut Ui, results: &Results, replicates: Option<&ReplicateUpdate>
         None => {}
     }
     ui.add_space(4.0);
+}
+
+/// A share as a percentage: `10 %`, `0.5 %`.
+pub fn percent(fraction: f64) -> String {
+    let p = 100.0 * fraction;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{p:.0} %")
+    } else {
+        format!("{} %", format!("{p:.2}").trim_end_matches('0'))
+    }
+}
+
+/// What the summary's numbers are with `sample_users`.
+pub fn sample_note(s: &crate::app::worker::SampleShare) -> String {
+    format!(
+        "Totals scaled from the {} sampled users ({}) to all {}, ± half the 95 % interval; who was hit is counted among the sampled users",
+        thousands(s.sampled as u64),
+        percent(s.fraction),
+        thousands(s.population as u64)
+    )
 }
 
 #[cfg(test)]
@@ -392,10 +460,17 @@ mod tests {
                 high: 14.0,
             },
         )];
-        let text: String = verdict_parts_with("p", &m, &people, TimeUnit::Hours, Some(&spread))
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
+        let text: String = verdict_parts_with(
+            "p",
+            &m,
+            &people,
+            TimeUnit::Hours,
+            Some(&spread),
+            Counted::FirstReplicate,
+        )
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
         assert!(
             text.contains("12 ± 2 while present (12 of 300 users in replicate 0)"),
             "{text}"
@@ -404,6 +479,14 @@ mod tests {
             text.contains("lost (7 users in replicate 0; 0s of typing)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn shares_read_as_percentages() {
+        assert_eq!(percent(0.5), "50 %");
+        assert_eq!(percent(0.01), "1 %");
+        assert_eq!(percent(0.005), "0.5 %");
+        assert_eq!(percent(0.1234), "12.34 %");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::app::views::HOUR_MS;
 use crate::app::views::format::{clock, rough, thousands};
 use crate::app::worker::PopulationSummary;
 use crate::model::profile::Task;
-use crate::model::scenario::MAX_REPLICATES;
+use crate::model::scenario::{Fraction, MAX_REPLICATES};
 use crate::model::{Group, Profile};
 use crate::model::{Population, Scenario, TabsAndSleep};
 
@@ -55,6 +55,13 @@ pub fn ui(
             .on_hover_text(help::REPLICATES);
             ui.end_row();
 
+            let label = row_label(ui, "Sample users", help::SAMPLE_USERS);
+            ui.vertical(|ui| {
+                sample_users_ui(ui, scenario, &label);
+                fields::show_problems(ui, problems, "sample_users");
+            });
+            ui.end_row();
+
             for (name, key, tip, value) in [
                 ("Horizon", "horizon", help::HORIZON, &mut scenario.horizon),
                 (
@@ -87,6 +94,40 @@ pub fn ui(
             ui.weak("Not loaded yet.");
         }
     }
+}
+
+/// `sample_users`: off (every user replayed) or a percentage of the users.
+fn sample_users_ui(ui: &mut Ui, scenario: &mut Scenario, label: &egui::Response) {
+    ui.horizontal(|ui| {
+        let mut on = scenario.sample_users.is_some();
+        if ui
+            .checkbox(&mut on, "")
+            .labelled_by(label.id)
+            .on_hover_text(help::SAMPLE_USERS)
+            .changed()
+        {
+            // 10 %: a tenth of the time, an interval a product team can read.
+            scenario.sample_users = on.then_some(Fraction(0.1));
+        }
+        if let Some(share) = &mut scenario.sample_users {
+            let mut percent = share.0 * 100.0;
+            let edit = ui
+                .add(
+                    egui::DragValue::new(&mut percent)
+                        .range(0.1..=100.0)
+                        .speed(0.2)
+                        .max_decimals(2)
+                        .suffix(" %"),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(help::SAMPLE_USERS);
+            if edit.changed() {
+                share.0 = percent / 100.0;
+            }
+        } else {
+            ui.weak("every user").on_hover_text(help::SAMPLE_USERS);
+        }
+    });
 }
 
 /// Where the users come from: generated groups of profiles, or a trace file.

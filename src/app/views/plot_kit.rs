@@ -45,6 +45,8 @@ pub enum Glyph {
     Bar,
     /// A shaded patch (a span of time, such as the device asleep).
     Shade,
+    /// A hollow ring (a point marked around its own marker).
+    Ring,
 }
 
 /// A legend drawn above a plot, so it never hides the data. Each entry is
@@ -101,6 +103,9 @@ pub fn legend(ui: &mut Ui, entries: &[(Glyph, Color32, String)]) {
                     );
                 }
                 Glyph::Marker(shape) => paint_marker(painter, c, *shape, *color, 5.0),
+                Glyph::Ring => {
+                    painter.circle_stroke(c, 5.5, Stroke::new(1.5, *color));
+                }
             }
             let text_pos = pos2(
                 rect.left() + glyph_width,

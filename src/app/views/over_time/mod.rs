@@ -4,6 +4,7 @@
 #[cfg(feature = "gui")]
 pub mod plot;
 
+use crate::analysis::intervals::{Interval, Method, interval};
 use crate::engine::{Series, SeriesKind};
 
 use super::HOUR_MS;
@@ -109,6 +110,112 @@ pub fn time_plots(series: &[Option<&Series>], span_ms: u64) -> TimePlots {
         span_hours: span_ms as f64 / HOUR_MS,
         panels,
     }
+}
+
+/// One replicate's solid lines as drawn (each panel's first series): per
+/// panel, per policy, the value of each drawn step. What a replicate keeps
+/// for the bands: a few numbers per step, not its whole series.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepValues {
+    pub over_horizon: Vec<Vec<Vec<f64>>>,
+    pub by_time_of_day: Vec<Vec<Vec<f64>>>,
+}
+
+impl StepValues {
+    /// From one run's series (one per policy), merged as [`time_plots`]
+    /// merges them.
+    pub fn of(series: &[Option<&Series>]) -> StepValues {
+        let folded: Vec<Option<Series>> = series
+            .iter()
+            .map(|s| s.map(Series::by_time_of_day))
+            .collect();
+        let folded: Vec<Option<&Series>> = folded.iter().map(Option::as_ref).collect();
+        StepValues {
+            over_horizon: solid_steps(series),
+            by_time_of_day: solid_steps(&folded),
+        }
+    }
+}
+
+/// Each panel's solid line's step values, per policy (empty without a series).
+fn solid_steps(series: &[Option<&Series>]) -> Vec<Vec<Vec<f64>>> {
+    let merge = series
+        .iter()
+        .flatten()
+        .next()
+        .map_or(1, |s| s.buckets().div_ceil(MAX_BUCKETS_DRAWN).max(1));
+    TimePanelKind::ALL
+        .iter()
+        .map(|panel| {
+            let (solid, _) = panel.series();
+            series
+                .iter()
+                .map(|s| match s {
+                    Some(s) => step_line(s.get(solid), merge, s.bucket_ms, solid)
+                        .iter()
+                        .step_by(2)
+                        .map(|p| p[1])
+                        .collect(),
+                    None => Vec::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each solid line's 95 % interval step by step over the replicates: per
+/// panel, per policy, per drawn step.
+pub type StepBands = Vec<Vec<Vec<Interval>>>;
+
+/// The bands of both views over the replicates (`replicates[0]` first).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimeBands {
+    pub over_horizon: StepBands,
+    pub by_time_of_day: StepBands,
+    /// How many replicates they are over.
+    pub replicates: usize,
+}
+
+impl TimeBands {
+    pub fn over(replicates: &[StepValues], method: Method, users: usize) -> TimeBands {
+        TimeBands {
+            over_horizon: step_bands(replicates, |r| &r.over_horizon, method, users),
+            by_time_of_day: step_bands(replicates, |r| &r.by_time_of_day, method, users),
+            replicates: replicates.len(),
+        }
+    }
+}
+
+fn step_bands(
+    replicates: &[StepValues],
+    view: impl Fn(&StepValues) -> &Vec<Vec<Vec<f64>>>,
+    method: Method,
+    users: usize,
+) -> StepBands {
+    let Some(first) = replicates.first() else {
+        return Vec::new();
+    };
+    view(first)
+        .iter()
+        .enumerate()
+        .map(|(panel, policies)| {
+            policies
+                .iter()
+                .enumerate()
+                .map(|(policy, steps)| {
+                    (0..steps.len())
+                        .map(|step| {
+                            let values: Vec<f64> = replicates
+                                .iter()
+                                .map(|r| view(r)[panel][policy].get(step).copied().unwrap_or(0.0))
+                                .collect();
+                            interval(method, &values, users)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Counts per bucket as a step line: each (merged) bucket is a flat segment.

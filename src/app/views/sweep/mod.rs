@@ -20,8 +20,12 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 use crate::analysis::compliance::Standard;
+use crate::analysis::intervals::{Interval, Method};
 use crate::analysis::param::Param;
-use crate::analysis::sweep::{StepVerdicts, Sweep, SweepSpec, run_sweep_with};
+use crate::analysis::replicates::{
+    Draws, MetricIntervals, run_sweep_replicates_with, sweep_intervals,
+};
+use crate::analysis::sweep::{StepVerdicts, Sweep, SweepSpec};
 use crate::engine::{Metrics, Progress, SimConfig};
 use crate::model::{Dur, Policy, Scenario, Trace};
 
@@ -142,10 +146,38 @@ pub struct Running {
     pub policy_name: String,
     pub spec: SweepSpec,
     pub basis: Basis,
+    /// Draws of the population swept (1: the plain sweep).
+    pub replicates: usize,
     progress: Arc<Progress>,
-    /// User replays in all: steps x users.
+    /// User replays in all: replicates x steps x users.
     total: usize,
-    answer: Receiver<Result<Option<Sweep>, String>>,
+    answer: Receiver<Result<Option<Swept>, String>>,
+}
+
+/// A finished sweep of every replicate, its intervals worked out on the
+/// sweep's thread (a frame only draws them).
+#[derive(Clone, Debug)]
+pub struct Swept {
+    /// Replicate 0's sweep first; never empty.
+    pub sweeps: Vec<Sweep>,
+    pub method: Method,
+    /// Each step's intervals; empty for one replicate.
+    pub intervals: Vec<Option<MetricIntervals>>,
+}
+
+impl Swept {
+    pub fn new(sweeps: Vec<Sweep>, method: Method) -> Swept {
+        let intervals = if sweeps.len() > 1 {
+            sweep_intervals(method, &sweeps)
+        } else {
+            Vec::new()
+        };
+        Swept {
+            sweeps,
+            method,
+            intervals,
+        }
+    }
 }
 
 impl Running {
@@ -170,7 +202,9 @@ impl Drop for Running {
 }
 
 /// Starts `spec` on `policy` (number `index` of the scenario) over `trace`,
-/// on a thread of its own; `wake` is called when it ends.
+/// on a thread of its own, on as many draws of the population as the
+/// scenario's `replicates` (the library's `lapse sweep --replicates N`);
+/// `wake` is called when it ends.
 pub fn start(
     index: usize,
     policy: &Policy,
@@ -180,6 +214,8 @@ pub fn start(
     wake: impl Fn() + Send + 'static,
 ) -> std::io::Result<Running> {
     let progress = Arc::new(Progress::default());
+    let replicates = (scenario.replicates as usize).max(1);
+    let draws = Draws::of(scenario, false);
     let (tx, answer) = channel();
     let job = (
         policy.clone(),
@@ -192,7 +228,10 @@ pub fn start(
         .spawn(move || {
             let (policy, scenario, trace, progress) = job;
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_sweep_with(&scenario, &trace, &policy, &spec, &progress)
+                run_sweep_replicates_with(
+                    &scenario, &trace, draws, &policy, &spec, replicates, &progress,
+                )
+                .map(|done| done.map(|sweeps| Swept::new(sweeps, draws.method())))
             }))
             .unwrap_or_else(|_| Err("internal error (a bug in Lapse): the sweep failed".into()));
             let _ = tx.send(result);
@@ -203,7 +242,8 @@ pub fn start(
         policy_name: policy.name.clone(),
         spec,
         basis: Basis::new(policy, spec.param, scenario, trace),
-        total: spec.steps * trace.num_users(),
+        replicates,
+        total: replicates * spec.steps * trace.num_users(),
         progress,
         answer,
     })
@@ -211,7 +251,8 @@ pub fn start(
 
 /// How a running sweep ended, once it has.
 pub enum Ended {
-    Done(Sweep),
+    /// Replicate 0's sweep first, then the others', and their intervals.
+    Done(Swept),
     Cancelled,
     Failed(String),
 }
@@ -219,7 +260,8 @@ pub enum Ended {
 impl Running {
     pub fn poll(&self) -> Option<Ended> {
         match self.answer.try_recv() {
-            Ok(Ok(Some(sweep))) => Some(Ended::Done(sweep)),
+            Ok(Ok(Some(swept))) if !swept.sweeps.is_empty() => Some(Ended::Done(swept)),
+            Ok(Ok(Some(_))) => Some(Ended::Failed("internal error: no sweep".into())),
             Ok(Ok(None)) => Some(Ended::Cancelled),
             Ok(Err(e)) => Some(Ended::Failed(e)),
             Err(TryRecvError::Empty) => None,
@@ -239,8 +281,12 @@ pub struct MetricSeries {
     pub explains: &'static str,
     /// Durations (`_ms` metrics) are drawn in hours.
     pub is_ms: bool,
-    /// x: the field's value in hours; y: the metric (hours for durations).
+    /// x: the field's value in hours; y: the metric (hours for durations);
+    /// with replicates, the mean over them.
     pub points: Vec<Xy>,
+    /// With replicates: each point's 95 % interval, in the plot's unit
+    /// (`band[i]` belongs to `points[i]`); empty for a plain sweep.
+    pub band: Vec<Interval>,
 }
 
 /// A finished sweep and what the views draw from it, prepared once.
@@ -251,7 +297,14 @@ pub struct SweepResult {
     /// Which policy of the scenario was swept (follows moves).
     pub policy: usize,
     pub basis: Basis,
+    /// Replicate 0's sweep: exactly a plain sweep.
     pub sweep: Sweep,
+    /// Every replicate's sweep, replicate 0 first (just `sweep` when there
+    /// is one): the trade-off view pairs them.
+    pub replicates: Vec<Sweep>,
+    pub method: Method,
+    /// Each step's intervals over the replicates (empty for one).
+    intervals: Vec<Option<MetricIntervals>>,
     /// One per metric, in the SPEC's order; only the steps that ran.
     pub metrics: Vec<MetricSeries>,
     /// Every standard's verdict on each step (`lapse sweep --standard`).
@@ -271,21 +324,59 @@ impl MetricSeries {
 }
 
 impl SweepResult {
+    /// A plain sweep (one draw of the population).
     pub fn new(id: u64, policy: usize, basis: Basis, sweep: Sweep) -> SweepResult {
-        let ran: Vec<(Dur, &Metrics)> = sweep.ran().collect();
+        SweepResult::replicated(id, policy, basis, Swept::new(vec![sweep], Method::StudentT))
+    }
+
+    /// Sweeps of several draws (`sweeps[k]` ran on replicate k's users,
+    /// `sweeps[0]` first and never empty): each point is the mean over
+    /// them, within its 95 % interval read by `method`.
+    pub fn replicated(id: u64, policy: usize, basis: Basis, swept: Swept) -> SweepResult {
+        let Swept {
+            sweeps,
+            method,
+            intervals,
+        } = swept;
+        let sweep = sweeps[0].clone();
+        // The steps that ran, each with its intervals when there are replicates.
+        let ran: Vec<(Dur, &Metrics, Option<&MetricIntervals>)> = sweep
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, st)| {
+                let m = st.result.as_ref().ok()?;
+                Some((st.value, m, intervals.get(i).and_then(Option::as_ref)))
+            })
+            .collect();
         let metrics = Metrics::NAMES
             .iter()
             .enumerate()
             .map(|(k, &name)| {
                 let is_ms = crate::report::is_duration(name);
+                let scale = if is_ms { HOUR_MS } else { 1.0 };
+                let band: Vec<Interval> = ran
+                    .iter()
+                    .filter_map(|(_, _, iv)| iv.map(|iv| iv[k].1))
+                    .map(|iv| Interval {
+                        mean: iv.mean / scale,
+                        low: iv.low / scale,
+                        high: iv.high / scale,
+                    })
+                    .collect();
+                let band = if band.len() == ran.len() {
+                    band
+                } else {
+                    Vec::new()
+                };
                 let points = ran
                     .iter()
-                    .map(|(value, m)| {
-                        let v = m.pairs()[k].1 as f64;
-                        Xy {
-                            x: value.0 as f64 / HOUR_MS,
-                            y: if is_ms { v / HOUR_MS } else { v },
-                        }
+                    .enumerate()
+                    .map(|(i, (value, m, _))| Xy {
+                        x: value.0 as f64 / HOUR_MS,
+                        y: band
+                            .get(i)
+                            .map_or(m.pairs()[k].1 as f64 / scale, |iv| iv.mean),
                     })
                     .collect();
                 let text = Metrics::text(name);
@@ -295,6 +386,7 @@ impl SweepResult {
                     explains: text.map_or("", |t| t.explains),
                     is_ms,
                     points,
+                    band,
                 }
             })
             .collect();
@@ -309,7 +401,25 @@ impl SweepResult {
             metrics,
             verdicts,
             sweep,
+            replicates: sweeps,
+            method,
+            intervals,
         }
+    }
+
+    /// The same sweep, its policy now at `policy` (it was moved).
+    pub fn moved(&self, policy: usize) -> SweepResult {
+        let swept = Swept {
+            sweeps: self.replicates.clone(),
+            method: self.method,
+            intervals: self.intervals.clone(),
+        };
+        SweepResult::replicated(self.id, policy, self.basis.clone(), swept)
+    }
+
+    /// How many draws of the population were swept.
+    pub fn replicate_count(&self) -> usize {
+        self.replicates.len()
     }
 
     /// Whether each step that ran (each plotted point, in order) passes

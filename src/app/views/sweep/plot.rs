@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use egui::{Id, RichText, Ui, Vec2b};
-use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, Points, VLine};
+use egui_plot::{HoverPosition, Line, LineStyle, MarkerShape, Plot, Points, Polygon, VLine};
 
 use super::view::AnalysisViews;
 use super::{MAX_FORM_STEPS, MetricSeries, SweepForm, SweepResult};
 use crate::analysis::compliance::Standard;
+use crate::analysis::intervals::Interval;
 use crate::analysis::param::Param;
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
@@ -18,6 +19,7 @@ use crate::app::views::plot_kit::{Glyph, count_grid, legend, plot_points, policy
 use crate::app::views::{HOUR_MS, Xy};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
+use crate::report::replicates::interval_cell;
 
 const COLUMNS: usize = 4;
 const PLOT_HEIGHT: f32 = 150.0;
@@ -36,11 +38,17 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         ui.horizontal(|ui| {
             ui.add(
                 egui::ProgressBar::new(running.fraction())
-                    .desired_width(320.0)
+                    // Room for "… on 20 replicates: 40%".
+                    .desired_width(480.0)
                     .text(format!(
-                        "Sweeping {} of “{}”: {:.0}%",
+                        "Sweeping {} of “{}”{}: {:.0}%",
                         running.spec.param,
                         running.policy_name,
+                        if running.replicates > 1 {
+                            format!(" on {} replicates", running.replicates)
+                        } else {
+                            String::new()
+                        },
                         100.0 * running.fraction()
                     )),
             );
@@ -60,6 +68,15 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                 .policies
                 .get(done.policy)
                 .and_then(|p| done.sweep.param.get(p));
+            // A shown sweep ran on the results' users (another population
+            // or sample makes it stale): with a sample, on the sample.
+            if let Some(share) = results.sample {
+                ui.weak(format!(
+                    "Swept on the {} sampled users only: these counts are theirs, not scaled to all {}.",
+                    thousands(share.sampled as u64),
+                    thousands(share.population as u64)
+                ));
+            }
             let top = ui.cursor().min;
             plots(ui, &done, current, views.form.standard);
             // The PNG export: from the sweep's sentence down, without the form.
@@ -205,27 +222,43 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>, st
                 None => "The policy has no value for it now.".to_string(),
             }
         ));
+        if done.replicate_count() > 1 {
+            ui.label(format!(
+                "Each point is the mean over {} replicates; the shaded band is its 95 % interval.",
+                done.replicate_count()
+            ))
+            .on_hover_text(
+                "Each replicate is another draw of the population (generated again from a derived seed, or a trace's users resampled), swept at every value. Set Replicates beside the seed before running the sweep.",
+            );
+        }
     }
     if let Some(note) = done.skipped_note() {
         ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
     }
     let color = policy_color(done.policy);
+    let mut entries = vec![(Glyph::Line, color, format!("“{}”", sweep.policy))];
+    if done.replicate_count() > 1 {
+        entries.push((Glyph::Shade, band_color(color), "95 % interval".to_string()));
+    }
     legend(
         ui,
         &[
-            (Glyph::Line, color, format!("“{}”", sweep.policy)),
-            (
-                Glyph::Marker(MarkerShape::Circle),
-                PASS_COLOR,
-                format!("passes {}", standard.id()),
-            ),
-            (
-                Glyph::Marker(MarkerShape::Cross),
-                FAIL_COLOR,
-                format!("fails {}", standard.id()),
-            ),
-            (Glyph::Dashed, color, "its value now".to_string()),
-        ],
+            entries,
+            vec![
+                (
+                    Glyph::Marker(MarkerShape::Circle),
+                    PASS_COLOR,
+                    format!("passes {}", standard.id()),
+                ),
+                (
+                    Glyph::Marker(MarkerShape::Cross),
+                    FAIL_COLOR,
+                    format!("fails {}", standard.id()),
+                ),
+                (Glyph::Dashed, color, "its value now".to_string()),
+            ],
+        ]
+        .concat(),
     );
     if let Some(summary) = done.verdict_summary(standard) {
         ui.label(summary).on_hover_text(standard.title());
@@ -255,6 +288,32 @@ fn plots(ui: &mut Ui, done: &SweepResult, current: Option<crate::model::Dur>, st
 /// colour is not the only cue).
 const PASS_COLOR: egui::Color32 = egui::Color32::from_rgb(0x2c, 0xa0, 0x2c);
 const FAIL_COLOR: egui::Color32 = egui::Color32::from_rgb(0xd6, 0x27, 0x28);
+
+/// The band's fill: the policy's colour, faint enough to read the line over it.
+fn band_color(color: egui::Color32) -> egui::Color32 {
+    color.gamma_multiply(0.3)
+}
+
+/// The band as quadrilaterals, one between each two neighbouring steps
+/// (egui_plot fills convex polygons only; each such piece is convex, the
+/// whole band need not be).
+pub fn band_pieces(
+    points: &[Xy],
+    band: &[crate::analysis::intervals::Interval],
+) -> Vec<[[f64; 2]; 4]> {
+    points
+        .windows(2)
+        .zip(band.windows(2))
+        .map(|(p, b)| {
+            [
+                [p[0].x, b[0].low],
+                [p[1].x, b[1].low],
+                [p[1].x, b[1].high],
+                [p[0].x, b[0].high],
+            ]
+        })
+        .collect()
+}
 
 /// What every small plot marks besides its line.
 struct Marks<'a> {
@@ -337,18 +396,42 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
                 HoverPosition::Elsewhere { position } => position.x,
             };
             let (i, at) = hover_series.nearest(x)?;
+            // With replicates: the mean ± half its 95 % interval.
+            // As the tables write it (`5,641 ± 49`, `2h10m ± 12m`).
+            let shown = match hover_series.band.get(i) {
+                Some(iv) => {
+                    let scale = if is_ms { HOUR_MS } else { 1.0 };
+                    let iv = Interval {
+                        mean: iv.mean * scale,
+                        low: iv.low * scale,
+                        high: iv.high * scale,
+                    };
+                    interval_cell(name, &iv)
+                }
+                None => value(at.y),
+            };
             let verdict = match passes.get(i) {
                 Some(true) => format!("\npasses {}", standard.id()),
                 Some(false) => format!("\nfails {}", standard.id()),
                 None => String::new(),
             };
             Some(format!(
-                "{param} = {}\n{label}: {}{verdict}",
+                "{param} = {}\n{label}: {shown}{verdict}",
                 duration_label(at.x),
-                value(at.y)
             ))
         })
         .show(ui, |plot| {
+            for (i, piece) in band_pieces(&series.points, &series.band).iter().enumerate() {
+                plot.polygon(
+                    Polygon::new("95 % interval", piece.to_vec())
+                        .id(("band", name, i))
+                        .fill_color(band_color(marks.color))
+                        // No outline: egui_plot would give a transparent one
+                        // a colour of its own.
+                        .stroke(egui::Stroke::new(0.0, band_color(marks.color)))
+                        .allow_hover(false),
+                );
+            }
             plot.line(
                 Line::new(name, plot_points(&series.points))
                     .color(marks.color)

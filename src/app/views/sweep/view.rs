@@ -9,8 +9,11 @@ use std::sync::Arc;
 use egui::Pos2;
 
 use super::{Ended, Running, SweepForm, SweepResult};
-use crate::app::views::tradeoff::TradeoffData;
+use crate::analysis::intervals::Method;
+use crate::analysis::replicates::Replicated;
+use crate::app::views::tradeoff::{PointKind, TradeoffData};
 use crate::app::worker::Results;
+use crate::engine::Metrics;
 use crate::model::Scenario;
 
 #[derive(Default)]
@@ -21,12 +24,44 @@ pub struct AnalysisViews {
     /// Why the last sweep stopped early or was dropped.
     pub note: Option<String>,
     sweeps: u64,
-    tradeoff: Option<Arc<TradeoffData>>,
+    /// With the replicates it compared (how many of the policies' were in).
+    tradeoff: Option<(usize, Arc<TradeoffData>)>,
     /// Where each trade-off point was drawn last frame (clicks hit these).
     pub tradeoff_screen: Vec<Pos2>,
     /// Where the sweep or trade-off view drew its plot last frame, without
     /// its form: what an exported PNG shows.
     pub plot_rect: Option<egui::Rect>,
+}
+
+/// Each trade-off point's metrics over the replicates: a policy's from the
+/// results' replicates, a sweep step's from the sweep's (replicate k is the
+/// same draw of the users in both); `None` where there are none.
+fn point_draws(
+    data: &TradeoffData,
+    replicated: Option<&Replicated>,
+    sweep: Option<&SweepResult>,
+) -> Vec<Option<Vec<Metrics>>> {
+    data.points
+        .iter()
+        .map(|p| match p.kind {
+            PointKind::Policy(i) => {
+                let r = replicated.filter(|r| r.replicates() > 1)?;
+                r.values.iter().map(|v| v.get(i).copied()).collect()
+            }
+            PointKind::Step { value, .. } => {
+                let s = sweep.filter(|s| s.replicate_count() > 1)?;
+                s.replicates
+                    .iter()
+                    .map(|sw| {
+                        sw.steps
+                            .iter()
+                            .find(|st| st.value == value)
+                            .and_then(|st| st.result.as_ref().ok().copied())
+                    })
+                    .collect()
+            }
+        })
+        .collect()
 }
 
 /// Why a sweep is no longer shown.
@@ -43,7 +78,7 @@ impl AnalysisViews {
 
     /// The trade-off data as last prepared.
     pub fn tradeoff_data(&self) -> Option<&TradeoffData> {
-        self.tradeoff.as_deref()
+        self.tradeoff.as_ref().map(|(_, data)| data.as_ref())
     }
 
     /// Shows a new sweep's progress; replacing a running sweep cancels it.
@@ -59,19 +94,34 @@ impl AnalysisViews {
     }
 
     /// The trade-off data for these results and the current sweep, prepared
-    /// only when either changed.
-    pub fn tradeoff(&mut self, results: &Results) -> Arc<TradeoffData> {
+    /// only when either changed or more of the results' replicates came in
+    /// (`replicated`: theirs, for comparing neighbours on the frontier).
+    pub fn tradeoff(
+        &mut self,
+        results: &Results,
+        replicated: Option<&Replicated>,
+    ) -> Arc<TradeoffData> {
         let key = (results.generation, self.done.as_ref().map(|s| s.id));
+        // A sample's replicate 0 has no draws to pair with a sweep's.
+        let replicated = replicated.filter(|r| r.sample.is_none());
+        let done = replicated.map_or(0, Replicated::replicates);
         match &self.tradeoff {
-            Some(data) if data.key == key => Arc::clone(data),
+            Some((n, data)) if data.key == key && *n == done => Arc::clone(data),
             _ => {
-                let data = Arc::new(TradeoffData::over(
+                let mut data = TradeoffData::over(
                     results.generation,
                     &results.run,
                     self.done.as_deref(),
                     Some(results.scenario.horizon.0),
-                ));
-                self.tradeoff = Some(Arc::clone(&data));
+                );
+                let draws = point_draws(&data, replicated, self.done.as_deref());
+                let method = replicated
+                    .map(|r| r.method)
+                    .or(self.done.as_ref().map(|s| s.method))
+                    .unwrap_or(Method::StudentT);
+                data.compare_neighbours(&draws, method, results.run.users);
+                let data = Arc::new(data);
+                self.tradeoff = Some((done, Arc::clone(&data)));
                 data
             }
         }
@@ -85,13 +135,13 @@ impl AnalysisViews {
             && let Some(running) = self.running.take()
         {
             match ended {
-                Ended::Done(result) => {
+                Ended::Done(swept) => {
                     self.sweeps += 1;
-                    self.done = Some(Arc::new(SweepResult::new(
+                    self.done = Some(Arc::new(SweepResult::replicated(
                         self.sweeps,
                         running.policy,
                         running.basis.clone(),
-                        result,
+                        swept,
                     )));
                     self.note = None;
                 }
@@ -126,9 +176,7 @@ impl AnalysisViews {
                 Some(i) if i == done.policy => {}
                 Some(i) => {
                     // The policy moved: follow it (the numbers still hold).
-                    let moved =
-                        SweepResult::new(done.id, i, done.basis.clone(), done.sweep.clone());
-                    self.done = Some(Arc::new(moved));
+                    self.done = Some(Arc::new(done.moved(i)));
                 }
                 None => {
                     self.done = None;

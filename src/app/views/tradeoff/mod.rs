@@ -8,6 +8,7 @@
 pub mod plot;
 
 use crate::analysis::frontier::{frontier, tradeoff_point};
+use crate::analysis::intervals::{Difference, Method, paired};
 use crate::analysis::param::Param;
 use crate::engine::{Metrics, ScenarioRun, per_user_per_day};
 use crate::model::Dur;
@@ -38,6 +39,8 @@ pub struct TradeoffPoint {
     pub plot: Xy,
     /// What hovering the point shows.
     pub hover: String,
+    /// The point in a few words: the policy's name, or the step's.
+    pub title: String,
 }
 
 /// Everything the view draws, prepared once.
@@ -55,6 +58,29 @@ pub struct TradeoffData {
     /// Indices into `points` of the non-dominated ones, along the line.
     pub frontier: Vec<usize>,
     pub frontier_plot: Vec<Xy>,
+    /// With replicates: each two neighbours on the frontier, compared.
+    pub neighbours: Vec<NeighbourPair>,
+}
+
+/// Two neighbouring frontier points compared replicate by replicate (both
+/// saw the same users in each replicate): the paired differences `b - a` of
+/// both counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NeighbourPair {
+    /// Indices into `points`, along the frontier.
+    pub a: usize,
+    pub b: usize,
+    /// Unattended exposure (ms) and disruption.
+    pub exposure: Difference,
+    pub disruption: Difference,
+}
+
+impl NeighbourPair {
+    /// Whether the two points really differ: one of the two counts'
+    /// 95 % intervals leaves zero out.
+    pub fn distinguishable(&self) -> bool {
+        self.exposure.is_clear() || self.disruption.is_clear()
+    }
 }
 
 /// The exposure per user per day, as hover text adds it: ` (3m per user per day)`.
@@ -78,9 +104,10 @@ fn hover(title: &str, m: &Metrics, action: &str, exposure: Option<(usize, u64)>)
     )
 }
 
-fn point(kind: PointKind, m: &Metrics, hover: String) -> TradeoffPoint {
+fn point(kind: PointKind, title: String, m: &Metrics, hover: String) -> TradeoffPoint {
     let at = tradeoff_point(m);
     TradeoffPoint {
+        title,
         kind,
         at,
         plot: Xy {
@@ -112,6 +139,7 @@ impl TradeoffData {
             .map(|(i, p)| {
                 point(
                     PointKind::Policy(i),
+                    p.name.clone(),
                     &p.metrics,
                     hover(&p.name, &p.metrics, "click to select this policy", exposure),
                 )
@@ -128,7 +156,8 @@ impl TradeoffData {
                     value,
                 };
                 let action = format!("click to set {param} to {value}");
-                points.push(point(kind, m, hover(&title, m, &action, exposure)));
+                let hover = hover(&title, m, &action, exposure);
+                points.push(point(kind, title, m, hover));
             }
         }
         let coords: Vec<[u64; 2]> = points.iter().map(|p| p.at).collect();
@@ -141,7 +170,75 @@ impl TradeoffData {
             sweep: sweep.map(|s| (s.sweep.policy.clone(), s.sweep.param)),
             points,
             policies,
+            neighbours: Vec::new(),
         }
+    }
+
+    /// Compares each two neighbours on the frontier over replicates:
+    /// `draws[i]` is point i's metrics in replicates 0, 1, ... (`None` when
+    /// it has none); the first `n` replicates every drawn point has are
+    /// paired, read by `method` for `users` users. Each point not
+    /// distinguishable from a neighbour says so on hover.
+    pub fn compare_neighbours(
+        &mut self,
+        draws: &[Option<Vec<Metrics>>],
+        method: Method,
+        users: usize,
+    ) {
+        let n = draws.iter().flatten().map(Vec::len).min().unwrap_or(0);
+        self.neighbours.clear();
+        if n < 2 {
+            return;
+        }
+        let column = |i: usize, score: &dyn Fn(&Metrics) -> u64| -> Option<Vec<f64>> {
+            let d = draws.get(i)?.as_ref()?;
+            Some(d[..n].iter().map(|m| score(m) as f64).collect())
+        };
+        let exposure = |m: &Metrics| tradeoff_point(m)[0];
+        let disruption = |m: &Metrics| tradeoff_point(m)[1];
+        for w in self.frontier.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (Some(ea), Some(eb), Some(da), Some(db)) = (
+                column(a, &exposure),
+                column(b, &exposure),
+                column(a, &disruption),
+                column(b, &disruption),
+            ) else {
+                continue;
+            };
+            self.neighbours.push(NeighbourPair {
+                a,
+                b,
+                exposure: paired(method, &ea, &eb, users),
+                disruption: paired(method, &da, &db, users),
+            });
+        }
+        let ties: Vec<(usize, usize)> = self
+            .neighbours
+            .iter()
+            .filter(|p| !p.distinguishable())
+            .flat_map(|p| [(p.a, p.b), (p.b, p.a)])
+            .collect();
+        for (i, other) in ties {
+            let line = format!(
+                "\nnot distinguishable from {} at 95 % ({n} replicates)",
+                self.points[other].title
+            );
+            self.points[i].hover.push_str(&line);
+        }
+    }
+
+    /// The frontier points not distinguishable from a neighbour.
+    pub fn indistinct(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .neighbours
+            .iter()
+            .filter(|p| !p.distinguishable())
+            .flat_map(|p| [p.a, p.b])
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -352,5 +449,76 @@ mod tests {
                 .hover
                 .contains("disruption: 10 (5 logouts while present + 5 lost edits)")
         );
+    }
+
+    #[test]
+    fn neighbours_the_replicates_cannot_tell_apart_are_marked() {
+        let policy = |name: &str, m: Metrics| PolicyRun {
+            name: name.into(),
+            metrics: m,
+            affected: Default::default(),
+            series: None,
+            per_user: Vec::new(),
+        };
+        // Frontier: tight (1 h, 10), mid (5 h, 4), loose (5 h 1 m, 3).
+        let loose = Metrics {
+            unattended_ms: 5 * 3_600_000 + 60_000,
+            lost_inputs: 3,
+            ..Metrics::default()
+        };
+        let run = ScenarioRun {
+            scenario: "s".into(),
+            users: 10,
+            policies: vec![
+                policy("tight", metrics(1, 5, 5)),
+                policy("mid", metrics(5, 2, 2)),
+                policy("loose", loose),
+            ],
+        };
+        let mut data = TradeoffData::new(1, &run, None);
+        assert_eq!(data.frontier, [0, 1, 2]);
+        // tight and mid: mid 6 fewer disruptions in every draw (no spread:
+        // the interval is -6 to -6). mid and loose: loose's draws wobble by
+        // 3 both ways, so the paired differences are 4, -2, 4, -2 minutes
+        // and 2, -4, 2, -4 disruptions: mean 1 and -1, half-widths
+        // t(0.975, 3) · 3.46 / 2 = 5.5: both intervals cover zero.
+        let draws = |base: Metrics, wobble: [i64; 4]| -> Option<Vec<Metrics>> {
+            Some(
+                wobble
+                    .iter()
+                    .map(|&w| Metrics {
+                        unattended_ms: (base.unattended_ms as i64 + w * 60_000) as u64,
+                        lost_inputs: (base.lost_inputs as i64 + w) as u64,
+                        ..base
+                    })
+                    .collect(),
+            )
+        };
+        let draws = vec![
+            draws(metrics(1, 5, 5), [0, 0, 0, 0]),
+            draws(metrics(5, 2, 2), [0, 0, 0, 0]),
+            draws(loose, [3, -3, 3, -3]),
+        ];
+        data.compare_neighbours(&draws, Method::StudentT, 10);
+        assert_eq!(data.neighbours.len(), 2);
+        assert!(data.neighbours[0].distinguishable());
+        assert_eq!(data.neighbours[0].disruption.mean, -6.0);
+        assert!(!data.neighbours[1].distinguishable());
+        assert_eq!(data.indistinct(), [1, 2]);
+        assert!(
+            data.points[2]
+                .hover
+                .ends_with("not distinguishable from mid at 95 % (4 replicates)"),
+            "{}",
+            data.points[2].hover
+        );
+        assert!(!data.points[0].hover.contains("not distinguishable"));
+        // One replicate compares nothing.
+        let mut plain = TradeoffData::new(1, &run, None);
+        let one: Vec<_> = (0..3)
+            .map(|i| Some(vec![run.policies[i].metrics]))
+            .collect();
+        plain.compare_neighbours(&one, Method::StudentT, 10);
+        assert!(plain.neighbours.is_empty());
     }
 }

@@ -23,9 +23,12 @@ use crate::app::worker::Results;
 const CLICK_RADIUS: f32 = 10.0;
 const SWEEP_ITEM: &str = "sweep steps";
 const FRONTIER_ITEM: &str = "frontier";
+/// The ring around a frontier point its neighbour cannot be told from.
+const TIE_ITEM: &str = "ringed: not distinguishable from a frontier neighbour at 95 %";
 
 pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: ViewContext<'_>) {
-    let data = views.tradeoff(results);
+    let data = views.tradeoff(results, cx.replicates.map(|u| u.replicated.as_ref()));
+    let indistinct = data.indistinct();
     ui.label(
         "Lower left is better on both counts. The line joins the points no other point beats on both (the frontier). Click a sweep step to give its value to the policy (Undo reverts it); click a policy to select it.",
     );
@@ -56,6 +59,25 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         }
     }
     entries.push((Glyph::Line, ui.visuals().text_color(), "frontier".into()));
+    if !indistinct.is_empty() {
+        entries.push((
+            Glyph::Ring,
+            ui.visuals().text_color(),
+            format!("{TIE_ITEM} (hover: which)"),
+        ));
+    }
+    if let Some(first) = data.neighbours.first() {
+        let clear = data
+            .neighbours
+            .iter()
+            .filter(|p| p.distinguishable())
+            .count();
+        ui.weak(format!(
+            "{clear} of {} neighbouring pairs on the frontier differ beyond noise (either count's 95 % interval, paired over {} replicates, leaves out zero); a ring marks a point that cannot be told from a neighbour.",
+            data.neighbours.len(),
+            first.exposure.replicates
+        ));
+    }
     let top = ui.cursor().min;
     legend(ui, &entries);
 
@@ -66,6 +88,11 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         .map(|p| p.name.clone())
         .collect();
     let hover_data = Arc::clone(&data);
+    let ties: Vec<[f64; 2]> = indistinct
+        .iter()
+        .map(|&i| [data.points[i].plot.x, data.points[i].plot.y])
+        .collect();
+    let hover_ties = indistinct.clone();
     let sweep_color = sweep_color(&data, ui);
     let line_color = ui.visuals().text_color();
     let response = Plot::new("tradeoff")
@@ -95,7 +122,7 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
         // Room around the outermost points, so no marker is cut in half.
         .set_margin_fraction(egui::vec2(0.08, 0.1))
         .y_axis_min_width(40.0)
-        .label_formatter(move |pos| hover_text(&hover_data, &names, pos))
+        .label_formatter(move |pos| hover_text(&hover_data, &names, &hover_ties, pos))
         .show(ui, |plot| {
             if data.frontier_plot.len() > 1 {
                 plot.line(
@@ -110,6 +137,16 @@ pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: Vi
                         .shape(MarkerShape::Diamond)
                         .color(sweep_color)
                         .radius(4.5),
+                );
+            }
+            if !ties.is_empty() {
+                // Hollow rings: the points stay visible, in their colours.
+                plot.points(
+                    Points::new(TIE_ITEM, ties.clone())
+                        .shape(MarkerShape::Circle)
+                        .filled(false)
+                        .color(line_color)
+                        .radius(10.0),
                 );
             }
             for (i, point) in data.points[..data.policies].iter().enumerate() {
@@ -175,7 +212,12 @@ fn sweep_color(data: &TradeoffData, ui: &Ui) -> egui::Color32 {
 }
 
 /// What hovering shows: the point's full description.
-fn hover_text(data: &TradeoffData, names: &[String], pos: &HoverPosition<'_>) -> Option<String> {
+fn hover_text(
+    data: &TradeoffData,
+    names: &[String],
+    ties: &[usize],
+    pos: &HoverPosition<'_>,
+) -> Option<String> {
     match pos {
         HoverPosition::NearDataPoint {
             plot_name, index, ..
@@ -183,6 +225,7 @@ fn hover_text(data: &TradeoffData, names: &[String], pos: &HoverPosition<'_>) ->
             let i = match *plot_name {
                 SWEEP_ITEM => data.policies + index,
                 FRONTIER_ITEM => *data.frontier.get(*index)?,
+                TIE_ITEM => *ties.get(*index)?,
                 name => names.iter().position(|n| n == name)?,
             };
             data.points.get(i).map(|p| p.hover.clone())
