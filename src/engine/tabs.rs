@@ -296,10 +296,19 @@ impl<S: Sink> TabSim<'_, S> {
     fn event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.advance_to(t);
         self.core.sink.in_tab(tab);
-        if self.quiet(t, kind, tab) {
-            // The quiet path keeps `next_at` in step without `update_next`.
-            debug_assert_eq!(self.next_at, self.earliest());
-            return;
+        match kind {
+            EventKind::Input | EventKind::Activity if self.quiet_for(tab) => {
+                self.quiet_event(t, kind, tab);
+                // The quiet paths keep `next_at` in step without `update_next`.
+                debug_assert_eq!(self.next_at, self.earliest());
+                return;
+            }
+            EventKind::Request if self.core.session.is_some() && self.quiet_for(tab) => {
+                self.quiet_request(t, tab);
+                debug_assert_eq!(self.next_at, self.earliest());
+                return;
+            }
+            _ => {}
         }
         match kind {
             EventKind::Sleep => self.asleep_since = Some(t),
@@ -310,85 +319,84 @@ impl<S: Sink> TabSim<'_, S> {
         self.update_next();
     }
 
-    /// The quiet path: a key press or mouse move, or a request to a live
-    /// session, in a tab whose page is open and whose timer shows no warning
-    /// (the device is awake: nothing but a wake comes while it sleeps). Most
-    /// events are such, and do nothing but their own bookkeeping, a new timer
-    /// cycle (a request, or any of them under `RequestsAndActivity`) and a
-    /// keepalive tick scheduled. What [`TabSim::present_event`] does for them,
-    /// with the page looked up once; `false`, having changed nothing, for any
-    /// other event.
-    ///
-    /// It keeps `next_at` in step without looking at every page. A tick is
-    /// folded in with `min`. The timer's old cycle's happening was not before
-    /// `next_at`: if it came later, something else is the earliest and stays
-    /// so unless the new cycle's comes sooner; if it was the earliest and
-    /// `tab`'s is the only open page, the earliest is the new cycle's or the
-    /// page's tick (with `tab_sync` too: the shared timer is the one
-    /// restarted). Only otherwise are all pages looked at again.
+    /// Whether a key press or mouse move in `tab` does nothing but its own
+    /// bookkeeping (and, under `RequestsAndActivity`, a new timer cycle): its
+    /// page is open and no warning is shown on its timer. (The device is
+    /// awake: nothing but a wake comes while it sleeps.) Most events are such.
     #[inline(always)]
-    fn quiet(&mut self, t: u64, kind: EventKind, tab: usize) -> bool {
-        let p = self.p;
-        let request = match kind {
-            EventKind::Input | EventKind::Activity => false,
-            EventKind::Request if self.core.session.is_some() => true,
-            _ => return false,
-        };
-        let Some(page) = self.tabs[tab].page.as_mut() else {
+    fn quiet_for(&self, tab: usize) -> bool {
+        let Some(page) = &self.tabs[tab].page else {
             return false;
         };
-        let timer = match (p.timer, p.tab_sync) {
-            (false, _) => None,
-            (true, true) => self.shared.as_mut(),
-            (true, false) => Some(&mut page.timer),
+        let shown = match (self.p.timer, self.p.tab_sync) {
+            (false, _) => false,
+            (true, true) => self.shared.is_some_and(|t| t.warn == Warn::Shown),
+            (true, false) => page.timer.warn == Warn::Shown,
         };
-        if timer
-            .as_ref()
-            .is_some_and(|timer| timer.warn == Warn::Shown)
-        {
-            return false;
-        }
+        !shown
+    }
+
+    /// [`TabSim::present_event`] for a quiet key press or mouse move. The
+    /// page happenings it can move are a keepalive tick, which
+    /// `schedule_ping` folds into `next_at`, and under `RequestsAndActivity`
+    /// its timer's, which `restart_timer` keeps in step: `update_next` is
+    /// not needed.
+    #[inline(always)]
+    fn quiet_event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.core.note_presence(t);
-        let mut look_again = false;
-        if let Some(timer) = timer.filter(|_| request || p.resets_on_activity) {
-            let old_next = timer.next(p);
-            timer.last_reset = t;
-            timer.warn = p.fresh_warn;
-            // `timer.next(p)` for a fresh cycle.
-            let new_next = t.saturating_add(p.cycle_offset);
-            if old_next > self.next_at {
-                self.next_at = self.next_at.min(new_next);
-            } else if self.open_pages == 1 {
-                self.next_at = new_next.min(page.ping_due);
-            } else {
-                look_again = true;
+        let away = self.p.away;
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            if kind == EventKind::Input {
+                page.edits.add(t, away);
             }
+            page.last_present = t;
         }
-        if request {
-            self.core.server(t, Req::Request);
-        } else if kind == EventKind::Input {
-            page.edits.add(t, p.away);
+        if self.p.resets_on_activity {
+            self.restart_timer(t, tab);
         }
-        page.last_present = t;
-        // `schedule_pings`, with the page at hand.
-        let interval = p.keepalive;
-        let mut every_ping = false;
-        if interval != NEVER {
-            if p.tab_sync {
-                every_ping = std::mem::take(&mut self.pings_unscheduled);
-            } else if page.ping_due == NEVER {
-                let ticks_passed = (t - page.tick_base) / interval;
-                page.ping_due = page.tick_base + (ticks_passed + 1) * interval;
-                self.next_at = self.next_at.min(page.ping_due);
-            }
+        self.schedule_pings(t, tab);
+    }
+
+    /// [`TabSim::present_event`] for a request of a quiet page (see
+    /// [`TabSim::quiet_for`]) to a live session: it refreshes the session and
+    /// starts a new timer cycle, and nothing else.
+    #[inline(always)]
+    fn quiet_request(&mut self, t: u64, tab: usize) {
+        self.core.note_presence(t);
+        self.core.server(t, Req::Request);
+        self.restart_timer(t, tab);
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            page.last_present = t;
         }
-        if every_ping {
-            self.schedule_every_ping(t);
-        }
-        if look_again {
+        self.schedule_pings(t, tab);
+    }
+
+    /// [`TabSim::reset_timer`] for a timer with no warning shown, keeping
+    /// `next_at` in step. The old cycle's happening was not before `next_at`;
+    /// if it came later, something else is the earliest and stays so unless
+    /// the new cycle's comes sooner. When it was the earliest and `tab`'s is
+    /// the only open page, the earliest is the new cycle's or the page's
+    /// keepalive tick (with `tab_sync` too: the shared timer is the one
+    /// restarted). Only otherwise must every page be looked at again.
+    #[inline(always)]
+    fn restart_timer(&mut self, t: u64, tab: usize) {
+        let p = self.p;
+        let next_at = self.next_at;
+        let Some(timer) = self.timer_mut(tab) else {
+            return;
+        };
+        let old_next = timer.next(p);
+        timer.last_reset = t;
+        timer.warn = p.fresh_warn;
+        // `timer.next(p)` for a fresh cycle.
+        let new_next = t.saturating_add(p.cycle_offset);
+        if old_next > next_at {
+            self.next_at = next_at.min(new_next);
+        } else if let (1, Some(page)) = (self.open_pages, &self.tabs[tab].page) {
+            self.next_at = new_next.min(page.ping_due);
+        } else {
             self.update_next();
         }
-        true
     }
 
     /// After a present event in `tab`: the first tick after it will ping, in
