@@ -75,7 +75,10 @@ struct Tab {
     draft: Option<Edits>,
 }
 
-struct TabSim<'a, S: Sink> {
+/// `SYNC` is the policy's `tab_sync`, `TICKS` whether it has keepalive
+/// ticks: constants of each replay, so that the events' paths do not test
+/// them again and again (see [`simulate_tabs`]).
+struct TabSim<'a, S: Sink, const SYNC: bool, const TICKS: bool> {
     core: UserSim<'a, S>,
     p: &'a Params,
     tabs: Vec<Tab>,
@@ -94,10 +97,25 @@ struct TabSim<'a, S: Sink> {
 
 /// Replays one user's events (already cut at the horizon) with tabs and sleep.
 pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
+    match (params.tab_sync, params.keepalive != NEVER) {
+        (false, false) => replay::<S, false, false>(params, events, sink),
+        (false, true) => replay::<S, false, true>(params, events, sink),
+        (true, false) => replay::<S, true, false>(params, events, sink),
+        (true, true) => replay::<S, true, true>(params, events, sink),
+    }
+}
+
+/// [`simulate_tabs`] for a policy whose `tab_sync` is `SYNC` and that has
+/// keepalive ticks if `TICKS`.
+fn replay<S: Sink, const SYNC: bool, const TICKS: bool>(
+    params: &Params,
+    events: &[Event],
+    sink: &mut S,
+) -> Metrics {
     // A fold over bytes that the compiler vectorises: this pass over every
     // event cost 7.5 instructions an event as a `max` of `usize`s.
     let last_tab = events.iter().fold(0u8, |last, e| last.max(e.tab()));
-    let mut sim = TabSim {
+    let mut sim = TabSim::<S, SYNC, TICKS> {
         core: UserSim::new(params, sink),
         p: params,
         tabs: vec![Tab::default(); usize::from(last_tab) + 1],
@@ -114,7 +132,7 @@ pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
     sim.core.metrics
 }
 
-impl<S: Sink> TabSim<'_, S> {
+impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
     // ----- time -------------------------------------------------------------
 
     /// Processes every page happening at or before `limit`, then the session
@@ -150,7 +168,7 @@ impl<S: Sink> TabSim<'_, S> {
         let mut next = self.shared.map_or(NEVER, |t| t.next(p));
         for page in self.tabs.iter().filter_map(|t| t.page.as_ref()) {
             next = next.min(page.ping_due);
-            if p.timer && !p.tab_sync {
+            if p.timer && !SYNC {
                 next = next.min(page.timer.next(p));
             }
         }
@@ -161,7 +179,7 @@ impl<S: Sink> TabSim<'_, S> {
     fn timer_mut(&mut self, tab: usize) -> Option<&mut Timer> {
         if !self.p.timer {
             None
-        } else if self.p.tab_sync {
+        } else if SYNC {
             self.shared.as_mut()
         } else {
             self.tabs[tab].page.as_mut().map(|page| &mut page.timer)
@@ -175,7 +193,7 @@ impl<S: Sink> TabSim<'_, S> {
         if !self.p.timer {
             return;
         }
-        if self.p.tab_sync {
+        if SYNC {
             if let (Some(timer), Some(lowest)) = (self.shared, self.lowest_open()) {
                 self.core.sink.in_tab(lowest);
                 step(self, m, lowest, timer);
@@ -259,7 +277,7 @@ impl<S: Sink> TabSim<'_, S> {
         };
         page.ping_due = NEVER;
         self.pings_unscheduled = true;
-        let present = if p.tab_sync {
+        let present = if SYNC {
             self.core.last_present
         } else {
             page.last_present
@@ -328,7 +346,7 @@ impl<S: Sink> TabSim<'_, S> {
         let Some(page) = &self.tabs[tab].page else {
             return false;
         };
-        let shown = match (self.p.timer, self.p.tab_sync) {
+        let shown = match (self.p.timer, SYNC) {
             (false, _) => false,
             (true, true) => self.shared.is_some_and(|t| t.warn == Warn::Shown),
             (true, false) => page.timer.warn == Warn::Shown,
@@ -404,10 +422,10 @@ impl<S: Sink> TabSim<'_, S> {
     /// events find every tick scheduled), with the loop out of line.
     #[inline(always)]
     fn schedule_pings(&mut self, t: u64, tab: usize) {
-        if self.p.keepalive == NEVER {
+        if !TICKS {
             return;
         }
-        if self.p.tab_sync {
+        if SYNC {
             // Afterwards every open page has its tick (a page opens with one),
             // so most present events skip the loop.
             if std::mem::take(&mut self.pings_unscheduled) {
@@ -660,7 +678,7 @@ impl<S: Sink> TabSim<'_, S> {
             ping_due: t.saturating_add(p.keepalive),
             last_present: t,
         });
-        if p.timer && p.tab_sync {
+        if p.timer && SYNC {
             // A view in any tab starts a new cycle of the shared timer.
             self.clear_shown(t, self.shared);
             self.shared = Some(fresh);
@@ -675,7 +693,7 @@ impl<S: Sink> TabSim<'_, S> {
         };
         self.open_pages -= 1;
         self.core.sink.page(t, tab, false);
-        if self.p.timer && !self.p.tab_sync {
+        if self.p.timer && !SYNC {
             self.clear_shown(t, Some(page.timer));
         }
         if !self.any_open() {
@@ -726,7 +744,7 @@ impl<S: Sink> TabSim<'_, S> {
             ended.logout_pending = false; // each session's end is counted once
         }
         core.remembered_login = NEVER;
-        if self.p.tab_sync {
+        if SYNC {
             for open in 0..self.tabs.len() {
                 self.core.sink.in_tab(open);
                 self.tear_down_edits(m, open);
