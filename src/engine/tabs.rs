@@ -75,10 +75,15 @@ struct Tab {
     draft: Option<Edits>,
 }
 
-struct TabSim<'a, S: Sink> {
+/// `SYNC` is the policy's `tab_sync`, `TICKS` whether it has keepalive
+/// ticks: constants of each replay, so that the events' paths do not test
+/// them again and again (see [`simulate_tabs`]).
+struct TabSim<'a, S: Sink, const SYNC: bool, const TICKS: bool> {
     core: UserSim<'a, S>,
     p: &'a Params,
     tabs: Vec<Tab>,
+    /// How many tabs have a page open.
+    open_pages: usize,
     /// The shared client timer (`tab_sync`), while any tab is open.
     shared: Option<Timer>,
     /// When the device went to sleep, while it sleeps.
@@ -92,13 +97,29 @@ struct TabSim<'a, S: Sink> {
 
 /// Replays one user's events (already cut at the horizon) with tabs and sleep.
 pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -> Metrics {
+    match (params.tab_sync, params.keepalive != NEVER) {
+        (false, false) => replay::<S, false, false>(params, events, sink),
+        (false, true) => replay::<S, false, true>(params, events, sink),
+        (true, false) => replay::<S, true, false>(params, events, sink),
+        (true, true) => replay::<S, true, true>(params, events, sink),
+    }
+}
+
+/// [`simulate_tabs`] for a policy whose `tab_sync` is `SYNC` and that has
+/// keepalive ticks if `TICKS`.
+fn replay<S: Sink, const SYNC: bool, const TICKS: bool>(
+    params: &Params,
+    events: &[Event],
+    sink: &mut S,
+) -> Metrics {
     // A fold over bytes that the compiler vectorises: this pass over every
     // event cost 7.5 instructions an event as a `max` of `usize`s.
     let last_tab = events.iter().fold(0u8, |last, e| last.max(e.tab()));
-    let mut sim = TabSim {
+    let mut sim = TabSim::<S, SYNC, TICKS> {
         core: UserSim::new(params, sink),
         p: params,
         tabs: vec![Tab::default(); usize::from(last_tab) + 1],
+        open_pages: 0,
         shared: None,
         asleep_since: None,
         next_at: NEVER,
@@ -111,38 +132,54 @@ pub fn simulate_tabs<S: Sink>(params: &Params, events: &[Event], sink: &mut S) -
     sim.core.metrics
 }
 
-impl<S: Sink> TabSim<'_, S> {
+impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
     // ----- time -------------------------------------------------------------
 
     /// Processes every page happening at or before `limit`, then the session
     /// expiry. While the device sleeps no page script runs.
+    ///
+    /// Inlined into each event: most events find nothing due, and as a call
+    /// (with the happenings' loop inside) this cost 16 instructions an event
+    /// in saving and restoring registers alone.
+    #[inline(always)]
     fn advance_to(&mut self, limit: u64) {
-        if self.asleep_since.is_none() {
-            while self.next_at <= limit {
-                self.happenings_at(self.next_at);
-            }
+        if self.next_at <= limit && self.asleep_since.is_none() {
+            self.happenings_until(limit);
         }
         self.core.settle(limit);
     }
 
+    /// [`TabSim::advance_to`]'s loop, out of line.
+    #[inline(never)]
+    fn happenings_until(&mut self, limit: u64) {
+        while self.next_at <= limit {
+            self.happenings_at(self.next_at);
+        }
+    }
+
     /// The earliest warning, client deadline or keepalive tick still to come.
     fn update_next(&mut self) {
+        self.next_at = self.earliest();
+    }
+
+    /// What [`TabSim::update_next`] sets `next_at` to.
+    fn earliest(&self) -> u64 {
         let p = self.p;
         let mut next = self.shared.map_or(NEVER, |t| t.next(p));
         for page in self.tabs.iter().filter_map(|t| t.page.as_ref()) {
             next = next.min(page.ping_due);
-            if p.timer && !p.tab_sync {
+            if p.timer && !SYNC {
                 next = next.min(page.timer.next(p));
             }
         }
-        self.next_at = next;
+        next
     }
 
     /// The timer that governs `tab`: its own, or the shared one.
     fn timer_mut(&mut self, tab: usize) -> Option<&mut Timer> {
         if !self.p.timer {
             None
-        } else if self.p.tab_sync {
+        } else if SYNC {
             self.shared.as_mut()
         } else {
             self.tabs[tab].page.as_mut().map(|page| &mut page.timer)
@@ -156,7 +193,7 @@ impl<S: Sink> TabSim<'_, S> {
         if !self.p.timer {
             return;
         }
-        if self.p.tab_sync {
+        if SYNC {
             if let (Some(timer), Some(lowest)) = (self.shared, self.lowest_open()) {
                 self.core.sink.in_tab(lowest);
                 step(self, m, lowest, timer);
@@ -176,7 +213,7 @@ impl<S: Sink> TabSim<'_, S> {
     }
 
     fn any_open(&self) -> bool {
-        self.tabs.iter().any(|t| t.page.is_some())
+        self.open_pages > 0
     }
 
     /// Everything the pages do at instant `m`, in the SPEC's order.
@@ -240,7 +277,7 @@ impl<S: Sink> TabSim<'_, S> {
         };
         page.ping_due = NEVER;
         self.pings_unscheduled = true;
-        let present = if p.tab_sync {
+        let present = if SYNC {
             self.core.last_present
         } else {
             page.last_present
@@ -277,9 +314,19 @@ impl<S: Sink> TabSim<'_, S> {
     fn event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.advance_to(t);
         self.core.sink.in_tab(tab);
-        if matches!(kind, EventKind::Input | EventKind::Activity) && self.quiet_for(tab) {
-            self.quiet_event(t, kind, tab);
-            return;
+        match kind {
+            EventKind::Input | EventKind::Activity if self.quiet_for(tab) => {
+                self.quiet_event(t, kind, tab);
+                // The quiet paths keep `next_at` in step without `update_next`.
+                debug_assert_eq!(self.next_at, self.earliest());
+                return;
+            }
+            EventKind::Request if self.core.session.is_some() && self.quiet_for(tab) => {
+                self.quiet_request(t, tab);
+                debug_assert_eq!(self.next_at, self.earliest());
+                return;
+            }
+            _ => {}
         }
         match kind {
             EventKind::Sleep => self.asleep_since = Some(t),
@@ -291,24 +338,28 @@ impl<S: Sink> TabSim<'_, S> {
     }
 
     /// Whether a key press or mouse move in `tab` does nothing but its own
-    /// bookkeeping: its page is open, no warning is shown on its timer, and
-    /// activity does not reset the timer. (The device is awake: nothing but
-    /// a wake comes while it sleeps.) Most events are such.
+    /// bookkeeping (and, under `RequestsAndActivity`, a new timer cycle): its
+    /// page is open and no warning is shown on its timer. (The device is
+    /// awake: nothing but a wake comes while it sleeps.) Most events are such.
+    #[inline(always)]
     fn quiet_for(&self, tab: usize) -> bool {
         let Some(page) = &self.tabs[tab].page else {
             return false;
         };
-        let shown = match (self.p.timer, self.p.tab_sync) {
+        let shown = match (self.p.timer, SYNC) {
             (false, _) => false,
             (true, true) => self.shared.is_some_and(|t| t.warn == Warn::Shown),
             (true, false) => page.timer.warn == Warn::Shown,
         };
-        !shown && !self.p.resets_on_activity
+        !shown
     }
 
-    /// [`TabSim::present_event`] for a quiet key press or mouse move: the
-    /// only page happening it can bring nearer is a keepalive tick, which
-    /// `schedule_ping` folds into `next_at`, so `update_next` is not needed.
+    /// [`TabSim::present_event`] for a quiet key press or mouse move. The
+    /// page happenings it can move are a keepalive tick, which
+    /// `schedule_ping` folds into `next_at`, and under `RequestsAndActivity`
+    /// its timer's, which `restart_timer` keeps in step: `update_next` is
+    /// not needed.
+    #[inline(always)]
     fn quiet_event(&mut self, t: u64, kind: EventKind, tab: usize) {
         self.core.note_presence(t);
         let away = self.p.away;
@@ -318,24 +369,76 @@ impl<S: Sink> TabSim<'_, S> {
             }
             page.last_present = t;
         }
+        if self.p.resets_on_activity {
+            self.restart_timer(t, tab);
+        }
         self.schedule_pings(t, tab);
     }
 
+    /// [`TabSim::present_event`] for a request of a quiet page (see
+    /// [`TabSim::quiet_for`]) to a live session: it refreshes the session and
+    /// starts a new timer cycle, and nothing else.
+    #[inline(always)]
+    fn quiet_request(&mut self, t: u64, tab: usize) {
+        self.core.note_presence(t);
+        self.core.server(t, Req::Request);
+        self.restart_timer(t, tab);
+        if let Some(page) = self.tabs[tab].page.as_mut() {
+            page.last_present = t;
+        }
+        self.schedule_pings(t, tab);
+    }
+
+    /// [`TabSim::reset_timer`] for a timer with no warning shown, keeping
+    /// `next_at` in step. The old cycle's happening was not before `next_at`;
+    /// if it came later, something else is the earliest and stays so unless
+    /// the new cycle's comes sooner. When it was the earliest and `tab`'s is
+    /// the only open page, the earliest is the new cycle's or the page's
+    /// keepalive tick (with `tab_sync` too: the shared timer is the one
+    /// restarted). Only otherwise must every page be looked at again.
+    #[inline(always)]
+    fn restart_timer(&mut self, t: u64, tab: usize) {
+        let p = self.p;
+        let next_at = self.next_at;
+        let Some(timer) = self.timer_mut(tab) else {
+            return;
+        };
+        let old_next = timer.next(p);
+        timer.last_reset = t;
+        timer.warn = p.fresh_warn;
+        // `timer.next(p)` for a fresh cycle.
+        let new_next = t.saturating_add(p.cycle_offset);
+        if old_next > next_at {
+            self.next_at = next_at.min(new_next);
+        } else if let (1, Some(page)) = (self.open_pages, &self.tabs[tab].page) {
+            self.next_at = new_next.min(page.ping_due);
+        } else {
+            self.update_next();
+        }
+    }
+
     /// After a present event in `tab`: the first tick after it will ping, in
-    /// that tab, or with `tab_sync` in every open tab.
+    /// that tab, or with `tab_sync` in every open tab. Inlined (most present
+    /// events find every tick scheduled), with the loop out of line.
+    #[inline(always)]
     fn schedule_pings(&mut self, t: u64, tab: usize) {
-        if self.p.keepalive == NEVER {
+        if !TICKS {
             return;
         }
-        if self.p.tab_sync {
+        if SYNC {
             // Afterwards every open page has its tick (a page opens with one),
             // so most present events skip the loop.
             if std::mem::take(&mut self.pings_unscheduled) {
-                for other in 0..self.tabs.len() {
-                    self.schedule_ping(t, other);
-                }
+                self.schedule_every_ping(t);
             }
         } else {
+            self.schedule_ping(t, tab);
+        }
+    }
+
+    #[inline(never)]
+    fn schedule_every_ping(&mut self, t: u64) {
+        for tab in 0..self.tabs.len() {
             self.schedule_ping(t, tab);
         }
     }
@@ -563,6 +666,9 @@ impl<S: Sink> TabSim<'_, S> {
             warn: p.fresh_warn,
         };
         self.core.sink.page(t, tab, true);
+        if self.tabs[tab].page.is_none() {
+            self.open_pages += 1;
+        }
         self.tabs[tab].page = Some(Page {
             view_at: t,
             identity,
@@ -572,7 +678,7 @@ impl<S: Sink> TabSim<'_, S> {
             ping_due: t.saturating_add(p.keepalive),
             last_present: t,
         });
-        if p.timer && p.tab_sync {
+        if p.timer && SYNC {
             // A view in any tab starts a new cycle of the shared timer.
             self.clear_shown(t, self.shared);
             self.shared = Some(fresh);
@@ -585,8 +691,9 @@ impl<S: Sink> TabSim<'_, S> {
         let Some(page) = self.tabs[tab].page.take() else {
             return;
         };
+        self.open_pages -= 1;
         self.core.sink.page(t, tab, false);
-        if self.p.timer && !self.p.tab_sync {
+        if self.p.timer && !SYNC {
             self.clear_shown(t, Some(page.timer));
         }
         if !self.any_open() {
@@ -637,7 +744,7 @@ impl<S: Sink> TabSim<'_, S> {
             ended.logout_pending = false; // each session's end is counted once
         }
         core.remembered_login = NEVER;
-        if self.p.tab_sync {
+        if SYNC {
             for open in 0..self.tabs.len() {
                 self.core.sink.in_tab(open);
                 self.tear_down_edits(m, open);
