@@ -98,6 +98,12 @@ impl Progress {
 /// Users per parallel task: big enough to amortise, small enough to balance.
 const USERS_PER_TASK: usize = 32;
 
+/// Users written and replayed at a time by [`run_scenario_streamed`]: a
+/// few milliseconds of work, so that the end of a run (the last replicate)
+/// still splits evenly over the cores, and a batch's events (about 45 KB a
+/// user for a week of office work) stay small.
+const USERS_PER_BATCH: usize = 4;
+
 /// Runs every policy of the scenario over the trace.
 pub fn run_scenario(scenario: &Scenario, trace: &Trace, options: RunOptions) -> ScenarioRun {
     run_scenario_with(scenario, trace, options, &Progress::default())
@@ -143,16 +149,16 @@ pub fn run_scenario_streamed<E: Send>(
         .iter()
         .map(|p| Params::new(p, &cfg))
         .collect();
-    let groups = users.div_ceil(USERS_PER_TASK);
+    let groups = users.div_ceil(USERS_PER_BATCH);
     let total = (0..groups)
         .into_par_iter()
         .map_init(UserBatch::default, |batch, g| {
             if progress.cancelled() {
                 return None;
             }
-            let from = g * USERS_PER_TASK;
+            let from = g * USERS_PER_BATCH;
             batch.clear();
-            if let Err(e) = write(from..(from + USERS_PER_TASK).min(users), batch) {
+            if let Err(e) = write(from..(from + USERS_PER_BATCH).min(users), batch) {
                 return Some(Err(e));
             }
             Some(Ok(replay_batch(&params, &cfg, batch, progress)))

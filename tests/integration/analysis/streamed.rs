@@ -8,9 +8,9 @@ use lapse::generate::{Generator, generate};
 use lapse::model::Scenario;
 use lapse::model::trace::UserBatch;
 
-/// Two groups whose boundary falls inside a group of 32 users (the engine's
-/// and the generator's unit of work), and a last group that is not full:
-/// 45 office workers and 30 case workers over two days.
+/// Two groups whose boundary falls inside a batch of users (the streamed
+/// run's unit of work: 4 users; the generator's tasks take 32), and a last
+/// batch that is not full: 45 office workers and 30 case workers over two days.
 fn two_groups(seed: u64) -> Scenario {
     let text = format!(
         r#"Scenario(
