@@ -21,8 +21,10 @@ use rayon::prelude::*;
 
 use super::intervals::{self, Difference, Interval, Method};
 use super::sweep::{Sweep, SweepSpec, run_sweep_with};
-use crate::engine::{Metrics, Progress, RunOptions, ScenarioRun, run_scenario_with};
-use crate::generate::{GenerateError, generate, splitmix64};
+use crate::engine::{
+    Metrics, Progress, RunOptions, ScenarioRun, run_scenario_streamed, run_scenario_with,
+};
+use crate::generate::{GenerateError, Generator, generate, splitmix64};
 use crate::model::trace::TraceBuilder;
 use crate::model::{Policy, Population, Scenario, Trace};
 
@@ -339,11 +341,11 @@ pub fn run_replicate(
     k: usize,
     progress: &Progress,
 ) -> Option<Result<Vec<Metrics>, GenerateError>> {
-    let run = match run_replicate_with(scenario, base, draws, k, RunOptions::TOTALS, progress)? {
-        Ok(run) => run,
-        Err(e) => return Some(Err(e)),
+    let run = match draws {
+        Draws::Generated if k > 0 => run_generated(scenario, k, progress)?,
+        _ => run_replicate_with(scenario, base, draws, k, RunOptions::TOTALS, progress)?,
     };
-    Some(Ok(run.policies.into_iter().map(|p| p.metrics).collect()))
+    Some(run.map(|run| run.policies.into_iter().map(|p| p.metrics).collect()))
 }
 
 /// Runs replicate `k` keeping what `options` asks for (the window keeps
@@ -362,6 +364,28 @@ pub fn run_replicate_with(
         Err(e) => return Some(Err(e)),
     };
     run_scenario_with(scenario, &trace, options, progress).map(Ok)
+}
+
+/// Replicate `k`'s users generated a group at a time and replayed at once,
+/// never stored as a trace: the same totals as [`replicate_trace`]'s trace
+/// run, without writing and reading it again (docs/replicates.md, speed).
+fn run_generated(
+    scenario: &Scenario,
+    k: usize,
+    progress: &Progress,
+) -> Option<Result<ScenarioRun, GenerateError>> {
+    let mut again = scenario.clone();
+    again.seed = replicate_seed(scenario.seed, k);
+    let generator = match Generator::new(&again) {
+        Ok(generator) => generator,
+        Err(e) => return Some(Err(e)),
+    };
+    run_scenario_streamed(
+        scenario,
+        generator.num_users(),
+        |users, batch| generator.write_users(users, batch),
+        progress,
+    )
 }
 
 /// Runs the scenario as `spec` asks, replicates in parallel across cores.

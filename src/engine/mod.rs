@@ -11,11 +11,13 @@ pub mod series;
 pub mod tabs;
 pub mod user;
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::trace::UserBatch;
 use crate::model::{Event, Policy, Scenario, Trace};
 
 pub use affected::Affected;
@@ -96,6 +98,12 @@ impl Progress {
 /// Users per parallel task: big enough to amortise, small enough to balance.
 const USERS_PER_TASK: usize = 32;
 
+/// Users written and replayed at a time by [`run_scenario_streamed`]: a
+/// few milliseconds of work, so that the end of a run (the last replicate)
+/// still splits evenly over the cores, and a batch's events (about 45 KB a
+/// user for a week of office work) stay small.
+const USERS_PER_BATCH: usize = 4;
+
 /// Runs every policy of the scenario over the trace.
 pub fn run_scenario(scenario: &Scenario, trace: &Trace, options: RunOptions) -> ScenarioRun {
     run_scenario_with(scenario, trace, options, &Progress::default())
@@ -120,6 +128,100 @@ pub fn run_scenario_with(
         users: trace.num_users(),
         policies,
     })
+}
+
+/// Every policy of the scenario over `users` users that are never stored as
+/// a trace: `write(range, batch)` appends the events of users `range` to an
+/// empty `batch` (a replicate's users generated as the run goes). Each group
+/// of users is written once and replayed under every policy while its events
+/// are still in the cache; the batches' memory is reused. Totals only (as
+/// [`RunOptions::TOTALS`]), the same as [`run_scenario_with`] on a trace of
+/// those users. `None` when cancelled; the first error `write` returns.
+pub fn run_scenario_streamed<E: Send>(
+    scenario: &Scenario,
+    users: usize,
+    write: impl Fn(Range<usize>, &mut UserBatch) -> Result<(), E> + Sync,
+    progress: &Progress,
+) -> Option<Result<ScenarioRun, E>> {
+    let cfg = scenario.sim_config();
+    let params: Vec<Params> = scenario
+        .policies
+        .iter()
+        .map(|p| Params::new(p, &cfg))
+        .collect();
+    let groups = users.div_ceil(USERS_PER_BATCH);
+    let total = (0..groups)
+        .into_par_iter()
+        .map_init(UserBatch::default, |batch, g| {
+            if progress.cancelled() {
+                return None;
+            }
+            let from = g * USERS_PER_BATCH;
+            batch.clear();
+            if let Err(e) = write(from..(from + USERS_PER_BATCH).min(users), batch) {
+                return Some(Err(e));
+            }
+            Some(Ok(replay_batch(&params, &cfg, batch, progress)))
+        })
+        .try_reduce_with(|a, b| {
+            Some(a.and_then(|a| {
+                let b = b?;
+                Ok(a.into_iter().zip(b).map(|(a, b)| a.merge(b)).collect())
+            }))
+        });
+    let parts: Vec<Partial> = match total {
+        None => params
+            .iter()
+            .map(|_| Partial::new(&cfg, RunOptions::TOTALS))
+            .collect(),
+        Some(None) => return None,
+        Some(Some(Err(e))) => return Some(Err(e)),
+        Some(Some(Ok(parts))) => parts,
+    };
+    let policies = scenario
+        .policies
+        .iter()
+        .zip(parts)
+        .map(|(policy, mut part)| {
+            part.metrics.peak_live_sessions = peak_live(&part.sink.sessions);
+            PolicyRun {
+                name: policy.name.clone(),
+                metrics: part.metrics,
+                affected: part.affected,
+                series: None,
+                per_user: Vec::new(),
+            }
+        })
+        .collect();
+    Some(Ok(ScenarioRun {
+        scenario: scenario.name.clone(),
+        users,
+        policies,
+    }))
+}
+
+/// A batch's users replayed under each policy, user by user.
+fn replay_batch(
+    params: &[Params],
+    cfg: &SimConfig,
+    batch: &UserBatch,
+    progress: &Progress,
+) -> Vec<Partial> {
+    let mut parts: Vec<Partial> = params
+        .iter()
+        .map(|_| Partial::new(cfg, RunOptions::TOTALS))
+        .collect();
+    for events in batch.users() {
+        let tabbed = Event::any_need_tabs(events);
+        for (params, part) in params.iter().zip(&mut parts) {
+            let m = simulate_user_as(params, events, tabbed, &mut part.sink);
+            part.metrics.absorb(&m);
+            part.affected.count(&m);
+        }
+    }
+    let replays = batch.num_users() * params.len();
+    progress.done.fetch_add(replays, Ordering::Relaxed);
+    parts
 }
 
 /// One policy over every user of the trace.

@@ -14,6 +14,7 @@ pub mod sampler;
 pub mod schedule;
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand::SeedableRng;
@@ -23,10 +24,8 @@ use rayon::prelude::*;
 use crate::model::limits::limits;
 use crate::model::locate::{FieldPath, Seg, locate};
 use crate::model::population::scenario_problems;
-use crate::model::trace::TraceBuilder;
-use crate::model::{
-    Diagnostic, Diagnostics, Event, Group, Population, Scenario, ScenarioFile, Trace,
-};
+use crate::model::trace::{TraceBuilder, UserBatch};
+use crate::model::{Diagnostic, Diagnostics, Group, Population, Scenario, ScenarioFile, Trace};
 
 pub use sampler::Sampler;
 pub use schedule::Plan;
@@ -116,77 +115,159 @@ struct GroupPlan<'a> {
     first: u64,
 }
 
-/// Some users' events, back to back.
-#[derive(Default)]
-struct Batch {
-    names: Vec<String>,
-    ends: Vec<usize>,
-    events: Vec<Event>,
+/// A scenario's generated population, ready to write any of its users'
+/// events: [`generate`] writes them all into a trace, replicates
+/// ([`crate::analysis::replicates`]) a group at a time straight into the
+/// engine, never holding the whole trace.
+pub struct Generator<'a> {
+    scenario: &'a Scenario,
+    plans: Vec<GroupPlan<'a>>,
+    users: u64,
+    /// Events written so far, over every call: the trace's event limit.
+    produced: AtomicUsize,
+}
+
+impl<'a> Generator<'a> {
+    /// Fails on a population that is a trace file, an unknown profile or a
+    /// profile that validation refuses.
+    pub fn new(scenario: &'a Scenario) -> Result<Generator<'a>, GenerateError> {
+        let Population::Generated(groups) = &scenario.population else {
+            return Err(GenerateError {
+                at: vec![Seg::Field("population")],
+                message: "the population is a trace file, not Generated([...]) from profiles"
+                    .into(),
+            });
+        };
+        if let Some((at, message)) = scenario_problems(scenario).into_iter().next() {
+            return Err(GenerateError { at, message });
+        }
+        let mut plans = Vec::with_capacity(groups.len());
+        let mut first = 0;
+        for (i, group) in groups.iter().enumerate() {
+            let at = vec![
+                Seg::Field("population"),
+                Seg::Index(i),
+                Seg::Field("profile"),
+            ];
+            let profile = scenario
+                .profiles
+                .iter()
+                .find(|p| p.name == group.profile)
+                .ok_or_else(|| GenerateError {
+                    at: at.clone(),
+                    message: format!("unknown profile {:?}", group.profile),
+                })?;
+            let plan = Plan::new(profile).map_err(|message| GenerateError {
+                at: at.clone(),
+                message: format!("profile {:?}: {message}", profile.name),
+            })?;
+            plans.push(GroupPlan { group, plan, first });
+            first += group.users;
+        }
+        Ok(Generator {
+            scenario,
+            plans,
+            users: first,
+            produced: AtomicUsize::new(0),
+        })
+    }
+
+    /// How many users the population has.
+    pub fn num_users(&self) -> usize {
+        usize::try_from(self.users).unwrap_or(usize::MAX)
+    }
+
+    /// The group of user `number` (overall), and the user's index in it.
+    fn group_of(&self, number: u64) -> (&GroupPlan<'a>, u64) {
+        let g = &self.plans[self.plans.partition_point(|p| p.first <= number) - 1];
+        (g, number - g.first)
+    }
+
+    /// The name of user `number` (overall): `office-0001`.
+    pub fn user_name(&self, number: usize) -> String {
+        let (g, index) = self.group_of(number as u64);
+        g.group.user_name(index)
+    }
+
+    /// Appends the events of users `range` (overall numbers), one user after
+    /// another, to `batch`; fails once the trace has grown past the event
+    /// limit (counting every user written by this generator so far).
+    pub fn write_users(
+        &self,
+        range: Range<usize>,
+        batch: &mut UserBatch,
+    ) -> Result<(), GenerateError> {
+        let mut breaks = Vec::new();
+        let seed = self.scenario.seed;
+        let horizon = self.scenario.horizon.0;
+        let (first, end) = (range.start, range.end);
+        for number in range {
+            let (GroupPlan { group, plan, .. }, index) = self.group_of(number as u64);
+            let user = user_seed(seed, group.name(), index);
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(user);
+            let mut habits = schedule::Habits::new(
+                plan,
+                Xoshiro256PlusPlus::seed_from_u64(user ^ HABITS_STREAM),
+            );
+            let before = batch.events.len();
+            let room = max_events().saturating_sub(self.produced.load(Ordering::Relaxed));
+            let mut writer = schedule::Writer::new(&mut batch.events, horizon, room);
+            schedule::user_events(plan, &mut rng, &mut habits, &mut writer, &mut breaks)
+                .map_err(|_| self.too_many())?;
+            let made = batch.events.len() - before;
+            if self.produced.fetch_add(made, Ordering::Relaxed) + made > max_events() {
+                return Err(self.too_many());
+            }
+            if number == first && before == 0 {
+                // Users of one group are alike: room for the rest of the range
+                // at this user's size, plus a margin, saves most of the regrowth.
+                batch
+                    .events
+                    .reserve(made.saturating_mul(end - first - 1) / 4 * 5);
+            }
+            batch.end_user();
+        }
+        Ok(())
+    }
+
+    fn too_many(&self) -> GenerateError {
+        GenerateError {
+            at: vec![Seg::Field("population")],
+            message: format!(
+                "the generated trace would have more than {} events ({} users over {}); use fewer users, a shorter horizon or longer think times (or raise --max-events)",
+                max_events(),
+                self.users,
+                self.scenario.horizon
+            ),
+        }
+    }
 }
 
 /// The trace of the scenario's generated population, users in group order.
 /// Generation runs in parallel; the result does not depend on the thread count.
 pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
-    let Population::Generated(groups) = &scenario.population else {
-        return Err(GenerateError {
-            at: vec![Seg::Field("population")],
-            message: "the population is a trace file, not Generated([...]) from profiles".into(),
-        });
-    };
-    if let Some((at, message)) = scenario_problems(scenario).into_iter().next() {
-        return Err(GenerateError { at, message });
-    }
-    let mut plans = Vec::with_capacity(groups.len());
-    let mut first = 0;
-    for (i, group) in groups.iter().enumerate() {
-        let at = vec![
-            Seg::Field("population"),
-            Seg::Index(i),
-            Seg::Field("profile"),
-        ];
-        let profile = scenario
-            .profiles
-            .iter()
-            .find(|p| p.name == group.profile)
-            .ok_or_else(|| GenerateError {
-                at: at.clone(),
-                message: format!("unknown profile {:?}", group.profile),
-            })?;
-        let plan = Plan::new(profile).map_err(|message| GenerateError {
-            at: at.clone(),
-            message: format!("profile {:?}: {message}", profile.name),
-        })?;
-        plans.push(GroupPlan { group, plan, first });
-        first += group.users;
-    }
-    let total_users = first;
-    let max_events = max_events();
-    let too_many = || GenerateError {
-        at: vec![Seg::Field("population")],
-        message: format!(
-            "the generated trace would have more than {max_events} events ({total_users} users over {}); use fewer users, a shorter horizon or longer think times (or raise --max-events)",
-            scenario.horizon
-        ),
-    };
-
-    let produced = AtomicUsize::new(0);
-    let batches = (0..total_users.div_ceil(USERS_PER_TASK))
+    let generator = Generator::new(scenario)?;
+    let users = generator.num_users();
+    let tasks = users.div_ceil(USERS_PER_TASK as usize);
+    let batches = (0..tasks)
         .into_par_iter()
         .map(|t| {
-            let from = t * USERS_PER_TASK;
-            let to = (from + USERS_PER_TASK).min(total_users);
-            generate_users(&plans, scenario, from..to, &produced)
+            let from = t * USERS_PER_TASK as usize;
+            let mut batch = UserBatch::default();
+            generator.write_users(
+                from..(from + USERS_PER_TASK as usize).min(users),
+                &mut batch,
+            )?;
+            Ok(batch)
         })
-        .collect::<Option<Vec<Batch>>>()
-        .ok_or_else(too_many)?;
+        .collect::<Result<Vec<UserBatch>, GenerateError>>()?;
     let events = batches.iter().map(|b| b.events.len()).sum();
-    let mut builder =
-        TraceBuilder::with_capacity(batches.iter().map(|b| b.names.len()).sum(), events);
-    for batch in batches {
-        let mut from = 0;
-        for (name, &to) in batch.names.into_iter().zip(&batch.ends) {
-            builder.push_user(name, &batch.events[from..to]);
-            from = to;
+    let mut builder = TraceBuilder::with_capacity(users, events);
+    let mut number = 0;
+    for batch in &batches {
+        for user in batch.users() {
+            builder.push_user(generator.user_name(number), user);
+            number += 1;
         }
     }
     Ok(builder.finish())
@@ -195,47 +276,6 @@ pub fn generate(scenario: &Scenario) -> Result<Trace, GenerateError> {
 /// Mixed into a user's seed for their second stream (tabs and device), so
 /// that those draws leave the day's events where they were.
 const HABITS_STREAM: u64 = 0x7461_6273_2d6c_6964; // "tabs-lid"
-
-/// Users `range` (overall numbers), or `None` once the trace has grown past
-/// the event limit.
-fn generate_users(
-    plans: &[GroupPlan],
-    scenario: &Scenario,
-    range: std::ops::Range<u64>,
-    produced: &AtomicUsize,
-) -> Option<Batch> {
-    let mut batch = Batch::default();
-    let mut breaks = Vec::new();
-    for number in range.clone() {
-        let g = plans.partition_point(|p| p.first <= number) - 1;
-        let GroupPlan { group, plan, first } = &plans[g];
-        let index = number - first;
-        let mut rng =
-            Xoshiro256PlusPlus::seed_from_u64(user_seed(scenario.seed, group.name(), index));
-        let before = batch.events.len();
-        let room = max_events().saturating_sub(produced.load(Ordering::Relaxed));
-        let seed = user_seed(scenario.seed, group.name(), index);
-        let mut habits = schedule::Habits::new(
-            plan,
-            Xoshiro256PlusPlus::seed_from_u64(seed ^ HABITS_STREAM),
-        );
-        let mut writer = schedule::Writer::new(&mut batch.events, scenario.horizon.0, room);
-        schedule::user_events(plan, &mut rng, &mut habits, &mut writer, &mut breaks).ok()?;
-        let made = batch.events.len() - before;
-        if produced.fetch_add(made, Ordering::Relaxed) + made > max_events() {
-            return None;
-        }
-        if before == 0 {
-            // Users of one group are alike: room for the rest of the batch at
-            // this user's size, plus a margin, saves most of the regrowth.
-            let left = (range.end - number - 1) as usize;
-            batch.events.reserve(made.saturating_mul(left) / 4 * 5);
-        }
-        batch.names.push(group.user_name(index));
-        batch.ends.push(batch.events.len());
-    }
-    Some(batch)
-}
 
 #[cfg(test)]
 mod tests {

@@ -8,11 +8,13 @@
 //! Reading is [`fast`]'s job (parallel, streaming, gzip too); [`simple`] is
 //! the one-record-at-a-time reader it must always agree with.
 
+mod batch;
 mod fast;
 mod progress;
 mod simple;
 mod stats;
 
+pub use batch::UserBatch;
 pub use progress::LoadProgress;
 pub use stats::{TabsAndSleep, sleep_spans};
 

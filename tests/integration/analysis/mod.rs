@@ -8,4 +8,5 @@ mod export;
 mod frontier;
 mod intervals;
 mod recommend;
+mod streamed;
 mod sweep;
