@@ -380,9 +380,16 @@ impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
         self.advance_to(t);
         self.core.sink.in_tab(tab);
         match kind {
-            EventKind::Input | EventKind::Activity if self.quiet_for(tab) => {
-                self.quiet_event(t, kind, tab);
+            // One arm for each kind, so that each inlined copy knows its kind
+            // (one `if` fewer, mispredicted on one key press or mouse move in 15).
+            EventKind::Input if self.quiet_for(tab) => {
+                self.quiet_event(t, EventKind::Input, tab);
                 // The quiet paths keep `next_at` in step without `update_next`.
+                debug_assert_eq!(self.next_at, self.earliest());
+                return;
+            }
+            EventKind::Activity if self.quiet_for(tab) => {
+                self.quiet_event(t, EventKind::Activity, tab);
                 debug_assert_eq!(self.next_at, self.earliest());
                 return;
             }
