@@ -231,11 +231,19 @@ impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
     fn earliest(&self) -> u64 {
         let p = self.p;
         let mut next = self.shared.map_or(NEVER, |t| t.next(p));
-        for page in self.tabs.iter().filter_map(|t| t.page.as_ref()) {
-            next = next.min(page.ping_due);
-            if p.timer && !SYNC {
-                next = next.min(page.timer.next(p));
-            }
+        // Every tab the user's events name, an absent page giving `NEVER`:
+        // selects rather than a branch on each tab's page, which pages
+        // opening and closing made hard to predict.
+        for tab in self.tabs.iter() {
+            let (ping, timer) = tab.page.as_ref().map_or((NEVER, NEVER), |page| {
+                let timer = if p.timer && !SYNC {
+                    page.timer.next(p)
+                } else {
+                    NEVER
+                };
+                (page.ping_due, timer)
+            });
+            next = next.min(ping).min(timer);
         }
         next
     }
