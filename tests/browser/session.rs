@@ -388,14 +388,9 @@ fn parity(seed: u64, users: u64, ron_text: &str) {
 /// turns after the logout request returns. On a busy machine a real browser
 /// can be that slow, and the replay must still wait for the login page
 /// before the user's next event (it did not, and failed CI now and then).
-fn slow_redirect(script: String) -> String {
-    let assign = "if (loc) loc.assign(CONFIG.loginUrl);";
-    assert!(
-        script.contains(assign),
-        "the script no longer contains {assign:?}"
-    );
-    script.replace(
-        assign,
+fn slow_redirect() -> Breakage {
+    replacing(
+        "if (loc) loc.assign(CONFIG.loginUrl);",
         "if (loc) { let n = 0; const mc = new MessageChannel(); \
          mc.port1.onmessage = function () { if (++n < 20000) mc.port2.postMessage(0); \
          else loc.assign(CONFIG.loginUrl); }; mc.port2.postMessage(0); }",
@@ -419,7 +414,7 @@ fn generated_trace_3_dismiss_warning() {
 
 #[test]
 fn generated_trace_3_with_a_slow_sign_out_navigation() {
-    let diffs = parity_differences(3, 2, PARITY_DISMISS, &slow_redirect);
+    let diffs = parity_differences(3, 2, PARITY_DISMISS, &*slow_redirect());
     assert!(
         diffs.is_empty(),
         "with a slow redirect the browser and lapse run differ:\n{}",
@@ -432,46 +427,48 @@ fn generated_trace_3_with_a_slow_sign_out_navigation() {
 /// Makes a broken copy of the script.
 type Breakage = Box<dyn Fn(String) -> String>;
 
+/// The script with `from` replaced by `to`; `from` must be in it.
+fn replacing(from: &'static str, to: &'static str) -> Breakage {
+    Box::new(move |s: String| {
+        assert!(s.contains(from), "the script no longer contains {from:?}");
+        s.replace(from, to)
+    })
+}
+
 /// Copies of the script with one thing broken, each of which these tests must catch.
 fn breakages() -> Vec<(&'static str, Breakage)> {
-    let replace = |from: &'static str, to: &'static str| -> Breakage {
-        Box::new(move |s: String| {
-            assert!(s.contains(from), "the script no longer contains {from:?}");
-            s.replace(from, to)
-        })
-    };
     vec![
         (
             "no tab sync",
-            replace(
+            replacing(
                 "const store = openStorage();\n  const channel = openChannel();",
                 "const store = null;\n  const channel = null;",
             ),
         ),
         (
             "a monotonic clock",
-            replace(
+            replacing(
                 "const now = function () { return Date.now(); };",
                 "const now = function () { return BOOT + global.performance.now(); };\n  const BOOT = Date.now() - global.performance.now();",
             ),
         ),
         (
             "no extend ping",
-            replace(
+            replacing(
                 "if (CONFIG.extendOnAnswer) ping(CONFIG.extendUrl, true);",
                 "",
             ),
         ),
         (
             "pings without presence",
-            replace(
+            replacing(
                 "if (shared.presence >= tickAt - CONFIG.keepaliveMs && shared.presence < tickAt) {",
                 "if (true) {",
             ),
         ),
         (
             "the warning a second late",
-            replace(
+            replacing(
                 "d - CONFIG.warningLeadMs",
                 "d - CONFIG.warningLeadMs + 1000",
             ),
