@@ -41,7 +41,7 @@ pub(super) const NEVER: u64 = u64::MAX;
 /// Event kinds as packed in a trace, for the branch-free quiet path.
 const VIEW: u8 = EventKind::View as u8;
 const REQUEST: u8 = EventKind::Request as u8;
-const INPUT: u8 = EventKind::Input as u8;
+pub(super) const INPUT: u8 = EventKind::Input as u8;
 /// [`UserSim::quiet_run`]'s stand-in for `NEVER` in sums: past any real time
 /// (event times are below 2^61, durations at most 2^60 ms), and far enough from
 /// `u64::MAX` that adding an event time to it cannot overflow.
@@ -298,7 +298,7 @@ pub struct UserSim<'a, S: Sink> {
     pub(super) session: Option<Session>,
     /// The live session's deadline (`NEVER` without a session or a limit),
     /// kept in step with `session`.
-    deadline: u64,
+    pub(super) deadline: u64,
     pub(super) ended: Option<Ended>,
     next_identity: u32,
     /// The last explicit login, while its remember-me cookie stands (`NEVER`: none).

@@ -253,6 +253,62 @@ proptest! {
     }
 }
 
+/// Bursts of key presses and mouse moves in one tab (how people type and
+/// point), between views, requests, submits, closes and naps in any tab: the
+/// engine replays such bursts in one loop, which must stop at exactly the
+/// event that meets a deadline, a warning or a keepalive tick. Gaps within a
+/// burst straddle the policies' minutes.
+fn bursty_events() -> impl Strategy<Value = Vec<Event>> {
+    let typing = prop_oneof![Just(EventKind::Input), Just(EventKind::Activity)];
+    let burst_gap = prop_oneof![
+        0u64..3,
+        1_000u64..90_000,
+        (1u64..40).prop_map(|m| m * MIN),
+        (1u64..40).prop_map(|m| m * MIN - 1),
+    ];
+    let burst = (tab(), prop::collection::vec((burst_gap, typing), 1..30));
+    let step = prop_oneof![
+        3 => burst.prop_map(|(tab, keys)| (tab, keys, None)),
+        2 => (gap(), kind(), tab()).prop_map(|(g, k, tab)| (tab, vec![(g, k)], None)),
+        1 => (gap(), gap()).prop_map(|(g, slept)| (0, Vec::new(), Some((g, slept)))),
+    ];
+    prop::collection::vec(step, 0..20).prop_map(|steps| {
+        let mut t = 0;
+        let mut events = Vec::new();
+        for (tab, keys, nap) in steps {
+            for (g, kind) in keys {
+                t += g;
+                events.push(Event::with_tab(t, kind, tab));
+            }
+            if let Some((g, slept)) = nap {
+                t += g;
+                events.push(Event::new(t, EventKind::Sleep));
+                t += slept;
+                events.push(Event::new(t, EventKind::Wake));
+            }
+        }
+        events
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10000, ..reference_config() })]
+    #[test]
+    fn optimised_engine_equals_the_reference_on_bursts_of_typing(
+        events in bursty_events(),
+        policy in tabbed_policy(),
+        horizon_h in 1u64..48,
+    ) {
+        let cfg = SimConfig { horizon: horizon_h * 3_600_000, away_after: 5 * MIN, bucket: 15 * MIN };
+        let mut new_out: Vec<(u64, Outcome)> = Vec::new();
+        let new = simulate_user(&Params::new(&policy, &cfg), &events, &mut new_out);
+        let mut old_out: Vec<(u64, Outcome)> = Vec::new();
+        let old = user_ref::simulate_user(&user_ref::Params::new(&policy, &cfg), &events, &mut old_out);
+        prop_assert_eq!(new, old);
+        prop_assert_eq!(by_date(&new_out), by_date(&old_out));
+    }
+}
+
 // ----- the SPEC's worked examples D and E, on the reference alone -------------
 
 /// The reference's metrics for one user, events as (minute, kind, tab), under
