@@ -23,7 +23,7 @@ use crate::model::{Event, Policy, Scenario, Trace};
 pub use affected::Affected;
 pub use metrics::{MetricText, Metrics, per_user_per_day};
 pub use outcome::{EndReason, Outcome, Sink};
-pub use series::{Series, SeriesKind, peak_live};
+pub use series::{LiveLevels, Series, SeriesKind, peak_live};
 pub use user::{Params, SimConfig, simulate_one_tab, simulate_user, simulate_user_as};
 
 use series::RunSink;
@@ -360,9 +360,10 @@ fn run_policy_inner(
         Some(None) => return Bounded::Over(spent.load(Ordering::Relaxed)),
         None => Partial::new(cfg, options), // no users
     };
-    part.metrics.peak_live_sessions = peak_live(&part.sink.sessions);
+    let live = LiveLevels::of(&part.sink.sessions);
+    part.metrics.peak_live_sessions = live.peak();
     if let Some(series) = part.sink.series.as_mut() {
-        series.set_live(&part.sink.sessions);
+        series.set_live_levels(&live);
     }
     Bounded::Done(Box::new(PolicyRun {
         name: policy.name.clone(),

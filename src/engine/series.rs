@@ -112,7 +112,12 @@ impl Series {
     /// Fills the live-sessions series from every session's `[start, end)`: per
     /// bucket, the most sessions alive at one of its instants.
     pub fn set_live(&mut self, sessions: &[(u64, u64)]) {
-        let changes = change_points(sessions);
+        self.set_live_levels(&LiveLevels::of(sessions));
+    }
+
+    /// [`Series::set_live`] from the levels already worked out.
+    pub fn set_live_levels(&mut self, levels: &LiveLevels) {
+        let changes = &levels.changes;
         let bucket_ms = self.bucket_ms;
         let mut level = 0;
         let mut next = 0;
@@ -163,6 +168,32 @@ impl Series {
 
 /// The live-session level after each instant where it changes, in time order.
 /// An end at `t` precedes a start at `t`; sessions alive for no time are left out.
+/// How many sessions are alive, at every instant the count changes: what
+/// the peak and the series' live sessions are both read from, so that a run
+/// sorts its sessions' starts and ends once.
+pub struct LiveLevels {
+    changes: Vec<(u64, u64)>,
+}
+
+impl LiveLevels {
+    pub fn of(sessions: &[(u64, u64)]) -> LiveLevels {
+        LiveLevels {
+            changes: change_points(sessions),
+        }
+    }
+
+    /// The most sessions alive at one instant. At an instant ends come
+    /// before starts, so the level an instant ends on is the highest it
+    /// reaches that is not below the level before it.
+    pub fn peak(&self) -> u64 {
+        self.changes
+            .iter()
+            .map(|&(_, level)| level)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 fn change_points(sessions: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     for_each_level(sessions, |t, level| match out.last_mut() {
@@ -237,6 +268,25 @@ mod tests {
         assert_eq!(peak_live(&[(0, 10), (10, 20)]), 1);
         assert_eq!(peak_live(&[(0, 10), (9, 20)]), 2);
         assert_eq!(peak_live(&[(5, 5)]), 0);
+    }
+
+    #[test]
+    fn the_peak_of_the_levels_is_the_peak_of_every_start_and_end() {
+        let cases: [&[(u64, u64)]; 6] = [
+            &[(0, 10), (10, 20)],
+            &[(0, 10), (9, 20)],
+            &[(5, 5)],
+            &[],
+            // At 10 two sessions end and one starts: 2, then 0, then 1.
+            &[(0, 10), (0, 10), (10, 20)],
+            // At 30 two sessions end and none starts: 3, then 1.
+            &[(0, 30), (1, 30), (2, 40)],
+        ];
+        let peaks = [1, 2, 0, 0, 2, 3];
+        for (sessions, peak) in cases.iter().zip(peaks) {
+            assert_eq!(LiveLevels::of(sessions).peak(), peak, "{sessions:?}");
+            assert_eq!(peak_live(sessions), peak, "{sessions:?}");
+        }
     }
 
     #[test]
