@@ -522,33 +522,37 @@ impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
         let p = self.p;
         self.core.note_presence(t);
         self.core.server(t, Req::View);
-        let (Some(session), Some(old)) = (self.core.session, self.tabs[tab].page) else {
+        let Some(identity) = self.core.session.map(|s| s.identity) else {
+            return;
+        };
+        let Some(page) = self.tabs[tab].page.as_mut() else {
             return;
         };
         // The old page's happenings (with `tab_sync`, the shared timer's).
-        let old_timer = if SYNC { self.shared } else { Some(old.timer) };
-        let old_next = old.ping_due.min(match old_timer {
-            Some(timer) if p.timer => timer.next(p),
-            _ => NEVER,
-        });
+        // Without a client timer a timer's next happening is `NEVER`.
+        let old_timer_next = if SYNC {
+            self.shared.map_or(NEVER, |timer| timer.next(p))
+        } else {
+            page.timer.next(p)
+        };
+        let old_next = page.ping_due.min(old_timer_next);
         let fresh = Timer::fresh(t, p);
-        self.core.sink.page(t, tab, false);
-        self.core.sink.page(t, tab, true);
         let ping_due = t.saturating_add(p.keepalive);
-        self.tabs[tab].page = Some(Page {
+        *page = Page {
             view_at: t,
-            identity: session.identity,
+            identity,
             edits: Edits::default(),
             timer: fresh,
             tick_base: t,
             ping_due,
             last_present: t,
-        });
+        };
+        self.core.sink.page(t, tab, false);
+        self.core.sink.page(t, tab, true);
         if p.timer && SYNC {
             self.shared = Some(fresh);
         }
-        let fresh_next = if p.timer { fresh.next(p) } else { NEVER };
-        let new_next = fresh_next.min(ping_due);
+        let new_next = fresh.next(p).min(ping_due);
         if old_next > self.next_at {
             self.next_at = self.next_at.min(new_next);
         } else if self.open_pages == 1 {
