@@ -32,6 +32,18 @@ pub fn duration_label(hours: f64) -> String {
     human_ms((hours * HOUR_MS).round() as u64)
 }
 
+/// A mark on a plot's hours axis (a log scale of powers of ten): whole
+/// hours as counts are written elsewhere (`10,000`), fractions with the
+/// digits they need (`0.5`, `0.01`).
+pub fn hours_label(hours: f64) -> String {
+    if hours >= 1.0 {
+        amount(hours.round())
+    } else {
+        let text = format!("{hours:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 pub fn ui(ui: &mut Ui, results: &Arc<Results>, views: &mut AnalysisViews, cx: ViewContext<'_>) {
     form(ui, results, views, cx.scenario, cx.selected, cx.commands);
     if let Some(running) = views.running() {
@@ -383,7 +395,7 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
         })
         .y_axis_formatter(move |mark, _| {
             if is_ms {
-                format!("{:.1}", mark.value)
+                hours_label(mark.value)
             } else {
                 amount(mark.value)
             }
@@ -530,6 +542,16 @@ mod tests {
         assert_eq!(marks(-0.2, 4.2), ["0s", "1h", "2h", "3h", "4h"]);
         // 10m to 1h: every quarter of an hour.
         assert_eq!(marks(0.12, 1.05), ["15m", "30m", "45m", "1h"]);
+    }
+
+    #[test]
+    fn hours_read_as_counts_do() {
+        assert_eq!(hours_label(10_000.0), "10,000");
+        assert_eq!(hours_label(100.0), "100");
+        assert_eq!(hours_label(1.0), "1");
+        assert_eq!(hours_label(0.5), "0.5");
+        assert_eq!(hours_label(0.01), "0.01");
+        assert_eq!(hours_label(0.0), "0");
     }
 
     #[test]
