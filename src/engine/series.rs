@@ -166,8 +166,6 @@ impl Series {
     }
 }
 
-/// The live-session level after each instant where it changes, in time order.
-/// An end at `t` precedes a start at `t`; sessions alive for no time are left out.
 /// How many sessions are alive, at every instant the count changes: what
 /// the peak and the series' live sessions are both read from, so that a run
 /// sorts its sessions' starts and ends once.
@@ -194,6 +192,8 @@ impl LiveLevels {
     }
 }
 
+/// The live-session level after each instant where it changes, in time order.
+/// An end at `t` precedes a start at `t`; sessions alive for no time are left out.
 fn change_points(sessions: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut out = Vec::new();
     for_each_level(sessions, |t, level| match out.last_mut() {

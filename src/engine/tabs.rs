@@ -21,7 +21,7 @@ use super::user::{Edits, INPUT, NEVER, Params, Reach, Req, UserSim, Warn};
 
 /// A client timer: its cycle's start and the cycle's warning, and its next
 /// happening kept with them (it is read at every event, the others change
-/// far less often: worked out at each read it cost about 7 % of the tab
+/// far less often: worked out at each read it cost about 9 % of the tab
 /// engine's instructions). Changed only through its methods, which keep
 /// `next` in step; debug builds check it at every read.
 #[derive(Clone, Copy, Debug)]
@@ -516,8 +516,8 @@ impl<S: Sink, const SYNC: bool, const TICKS: bool> TabSim<'_, S, SYNC, TICKS> {
     /// [`TabSim::present_event`] for a view found quiet by
     /// [`TabSim::quiet_view_for`]: `view`'s close and open of the page in one
     /// step, keeping `next_at` in step as [`TabSim::restart_timer`] does.
-    /// Views are about one event in six, and with `update_next` they cost
-    /// three times a key press.
+    /// Views are about one event in six, and through `view` and
+    /// `update_next` each cost about two and a half key presses.
     fn quiet_view(&mut self, t: u64, tab: usize) {
         let p = self.p;
         self.core.note_presence(t);

@@ -148,14 +148,14 @@ impl Event {
     pub fn kind(self) -> EventKind {
         EventKind::from_bits(self.0 & 7)
     }
-    /// The kind as its number (`EventKind as u8`) straight from the packed
-    /// bits, for the engine's branch-free path.
     /// The tab and the kind together, `tab << 3 | kind`: one compare tells
     /// whether an event is of a given kind in a given tab.
     #[inline]
     pub(crate) fn tab_and_kind(self) -> u64 {
         self.0 & ((1 << TIME_SHIFT) - 1)
     }
+    /// The kind as its number (`EventKind as u8`) straight from the packed
+    /// bits, for the engine's branch-free path.
     #[inline]
     pub(crate) fn kind_code(self) -> u8 {
         (self.0 & 7) as u8
