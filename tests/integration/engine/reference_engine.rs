@@ -235,6 +235,29 @@ fn by_date(timeline: &[(u64, Outcome)]) -> Vec<(u64, String)> {
     dated
 }
 
+/// The engine and the reference on one user with tabs and sleep: the same
+/// metrics, and the same outcomes on the same dates (in any order within an
+/// instant).
+fn agrees_with_the_reference(
+    events: &[Event],
+    policy: &Policy,
+    horizon_h: u64,
+) -> Result<(), TestCaseError> {
+    let cfg = SimConfig {
+        horizon: horizon_h * 3_600_000,
+        away_after: 5 * MIN,
+        bucket: 15 * MIN,
+    };
+    let mut new_out: Vec<(u64, Outcome)> = Vec::new();
+    let new = simulate_user(&Params::new(policy, &cfg), events, &mut new_out);
+    let mut old_out: Vec<(u64, Outcome)> = Vec::new();
+    let reference = user_ref::Params::new(policy, &cfg);
+    let old = user_ref::simulate_user(&reference, events, &mut old_out);
+    prop_assert_eq!(new, old);
+    prop_assert_eq!(by_date(&new_out), by_date(&old_out));
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(reference_config())]
     #[test]
@@ -243,13 +266,7 @@ proptest! {
         policy in tabbed_policy(),
         horizon_h in 1u64..48,
     ) {
-        let cfg = SimConfig { horizon: horizon_h * 3_600_000, away_after: 5 * MIN, bucket: 15 * MIN };
-        let mut new_out: Vec<(u64, Outcome)> = Vec::new();
-        let new = simulate_user(&Params::new(&policy, &cfg), &events, &mut new_out);
-        let mut old_out: Vec<(u64, Outcome)> = Vec::new();
-        let old = user_ref::simulate_user(&user_ref::Params::new(&policy, &cfg), &events, &mut old_out);
-        prop_assert_eq!(new, old);
-        prop_assert_eq!(by_date(&new_out), by_date(&old_out));
+        agrees_with_the_reference(&events, &policy, horizon_h)?;
     }
 }
 
@@ -299,13 +316,7 @@ proptest! {
         policy in tabbed_policy(),
         horizon_h in 1u64..48,
     ) {
-        let cfg = SimConfig { horizon: horizon_h * 3_600_000, away_after: 5 * MIN, bucket: 15 * MIN };
-        let mut new_out: Vec<(u64, Outcome)> = Vec::new();
-        let new = simulate_user(&Params::new(&policy, &cfg), &events, &mut new_out);
-        let mut old_out: Vec<(u64, Outcome)> = Vec::new();
-        let old = user_ref::simulate_user(&user_ref::Params::new(&policy, &cfg), &events, &mut old_out);
-        prop_assert_eq!(new, old);
-        prop_assert_eq!(by_date(&new_out), by_date(&old_out));
+        agrees_with_the_reference(&events, &policy, horizon_h)?;
     }
 }
 
