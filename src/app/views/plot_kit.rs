@@ -179,18 +179,34 @@ pub fn paint_marker(painter: &egui::Painter, c: Pos2, shape: MarkerShape, color:
 /// Grid marks at whole numbers only (counts have no fractions), on three
 /// levels of 1-2-5 steps so egui can label the coarser ones.
 pub fn count_grid(input: GridInput) -> Vec<GridMark> {
+    nice_grid(input, 0)
+}
+
+/// Grid marks for amounts that may be fractions (hours): as [`count_grid`],
+/// with steps down to a thousandth. (egui_plot's logarithmic spacer marks
+/// only powers of ten, so a 150-point plot of 0 to 3,000 hours was labelled
+/// at 0 alone.)
+pub fn fraction_grid(input: GridInput) -> Vec<GridMark> {
+    nice_grid(input, 3)
+}
+
+/// 1-2-5 grid marks on three levels, the finest step at least
+/// `10^-decimals`.
+fn nice_grid(input: GridInput, decimals: i32) -> Vec<GridMark> {
+    let finest = 10f64.powi(-decimals);
     let nice = |at_least: f64| {
-        let mut decade = 1.0;
+        let mut exponent = -decimals;
         loop {
+            let decade = 10f64.powi(exponent);
             for m in [1.0, 2.0, 5.0] {
                 if m * decade >= at_least {
                     return m * decade;
                 }
             }
-            decade *= 10.0;
+            exponent += 1;
         }
     };
-    let fine = nice(input.base_step_size.max(1.0));
+    let fine = nice(input.base_step_size.max(finest));
     let middle = nice(4.0 * fine);
     let levels = [fine, middle, nice(4.0 * middle)];
     let (lo, hi) = input.bounds;
@@ -203,7 +219,9 @@ pub fn count_grid(input: GridInput) -> Vec<GridMark> {
             .iter()
             .rev()
             .copied()
-            .find(|&step| (value / step).fract().abs() < 1e-9)
+            // Near a whole number of steps either side: 0.3 / 0.05 is
+            // 5.999… in floating point.
+            .find(|&step| ((value / step) - (value / step).round()).abs() < 1e-9)
             .unwrap_or(fine);
         marks.push(GridMark { value, step_size });
         k += 1.0;
@@ -309,5 +327,41 @@ mod tests {
             base_step_size: 0.05,
         });
         assert!(small.iter().all(|m| m.value.fract() == 0.0));
+    }
+
+    #[test]
+    fn fraction_marks_go_below_one_and_stay_1_2_5() {
+        let values = |lo: f64, hi: f64, base: f64| -> Vec<String> {
+            fraction_grid(GridInput {
+                bounds: (lo, hi),
+                base_step_size: base,
+            })
+            .iter()
+            .map(|m| format!("{:.3}", m.value))
+            .collect()
+        };
+        assert_eq!(
+            values(0.28, 0.52, 0.04),
+            ["0.300", "0.350", "0.400", "0.450", "0.500"]
+        );
+        // Levels 0.05, 0.2 (at least 4 x 0.05) and 1: 0.4 is on the middle one.
+        let marks = fraction_grid(GridInput {
+            bounds: (0.28, 0.52),
+            base_step_size: 0.04,
+        });
+        let level = |v: f64| {
+            marks
+                .iter()
+                .find(|m| (m.value - v).abs() < 1e-9)
+                .map(|m| m.step_size)
+        };
+        assert_eq!((level(0.35), level(0.4)), (Some(0.05), Some(0.2)));
+        // Thousands of hours: as counts.
+        assert_eq!(
+            values(-100.0, 3_100.0, 400.0),
+            [
+                "0.000", "500.000", "1000.000", "1500.000", "2000.000", "2500.000", "3000.000"
+            ]
+        );
     }
 }

@@ -15,7 +15,9 @@ use crate::analysis::param::Param;
 use crate::app::command::Command;
 use crate::app::panels::results::ViewContext;
 use crate::app::views::format::{amount, rough, thousands};
-use crate::app::views::plot_kit::{Glyph, count_grid, legend, plot_points, policy_color};
+use crate::app::views::plot_kit::{
+    Glyph, count_grid, fraction_grid, legend, plot_points, policy_color,
+};
 use crate::app::views::{HOUR_MS, Xy};
 use crate::app::worker::Results;
 use crate::model::duration::human_ms;
@@ -32,9 +34,8 @@ pub fn duration_label(hours: f64) -> String {
     human_ms((hours * HOUR_MS).round() as u64)
 }
 
-/// A mark on a plot's hours axis (a log scale of powers of ten): whole
-/// hours as counts are written elsewhere (`10,000`), fractions with the
-/// digits they need (`0.5`, `0.01`).
+/// A mark on a plot's hours axis: whole hours as counts are written
+/// elsewhere (`10,000`), fractions with the digits they need (`0.5`, `0.01`).
 pub fn hours_label(hours: f64) -> String {
     if hours >= 1.0 {
         amount(hours.round())
@@ -388,7 +389,7 @@ fn metric_plot(ui: &mut Ui, series: &MetricSeries, param: Param, marks: &Marks<'
         .y_axis_min_width(36.0)
         .y_grid_spacer(move |input| {
             if is_ms {
-                egui_plot::log_grid_spacer(10)(input)
+                fraction_grid(input)
             } else {
                 count_grid(input)
             }
