@@ -179,36 +179,45 @@ pub fn paint_marker(painter: &egui::Painter, c: Pos2, shape: MarkerShape, color:
 /// Grid marks at whole numbers only (counts have no fractions), on three
 /// levels of 1-2-5 steps so egui can label the coarser ones.
 pub fn count_grid(input: GridInput) -> Vec<GridMark> {
-    nice_grid(input, 0)
+    nice_grid(input, 0, 4.0)
 }
 
 /// Grid marks for amounts that may be fractions (hours): as [`count_grid`],
-/// with steps down to a thousandth. (egui_plot's logarithmic spacer marks
-/// only powers of ten, so a 150-point plot of 0 to 3,000 hours was labelled
-/// at 0 alone.)
+/// with steps down to a thousandth and levels closer together, so that a
+/// small plot still labels three or four of them. (egui_plot's logarithmic
+/// spacer marks only powers of ten, so a 150-point plot of 0 to 3,000 hours
+/// was labelled at 0 alone.)
 pub fn fraction_grid(input: GridInput) -> Vec<GridMark> {
-    nice_grid(input, 3)
+    nice_grid(input, 3, 2.0)
 }
 
-/// 1-2-5 grid marks on three levels, the finest step at least
-/// `10^-decimals`.
-fn nice_grid(input: GridInput, decimals: i32) -> Vec<GridMark> {
+/// Near a whole number either side: 0.3 / 0.05 is 5.999… in floating point.
+fn is_whole(x: f64) -> bool {
+    (x - x.round()).abs() < 1e-9
+}
+
+/// 1-2-5 grid marks on three levels, each a multiple of the one below and
+/// at least `factor` times it (so that a coarser level's marks are all
+/// marks of the finer: 2,000 then 10,000, not 2,000 then 5,000, whose labels
+/// would fall between), the finest step at least `10^-decimals`.
+fn nice_grid(input: GridInput, decimals: i32, factor: f64) -> Vec<GridMark> {
     let finest = 10f64.powi(-decimals);
-    let nice = |at_least: f64| {
+    let nice = |at_least: f64, multiple_of: f64| {
         let mut exponent = -decimals;
         loop {
             let decade = 10f64.powi(exponent);
             for m in [1.0, 2.0, 5.0] {
-                if m * decade >= at_least {
-                    return m * decade;
+                let step = m * decade;
+                if step >= at_least && is_whole(step / multiple_of) {
+                    return step;
                 }
             }
             exponent += 1;
         }
     };
-    let fine = nice(input.base_step_size.max(finest));
-    let middle = nice(4.0 * fine);
-    let levels = [fine, middle, nice(4.0 * middle)];
+    let fine = nice(input.base_step_size.max(finest), finest);
+    let middle = nice(factor * fine, fine);
+    let levels = [fine, middle, nice(factor * middle, middle)];
     let (lo, hi) = input.bounds;
     let mut marks = Vec::new();
     let mut k = (lo / fine).ceil();
@@ -219,9 +228,7 @@ fn nice_grid(input: GridInput, decimals: i32) -> Vec<GridMark> {
             .iter()
             .rev()
             .copied()
-            // Near a whole number of steps either side: 0.3 / 0.05 is
-            // 5.999… in floating point.
-            .find(|&step| ((value / step) - (value / step).round()).abs() < 1e-9)
+            .find(|&step| is_whole(value / step))
             .unwrap_or(fine);
         marks.push(GridMark { value, step_size });
         k += 1.0;
@@ -344,7 +351,7 @@ mod tests {
             values(0.28, 0.52, 0.04),
             ["0.300", "0.350", "0.400", "0.450", "0.500"]
         );
-        // Levels 0.05, 0.2 (at least 4 x 0.05) and 1: 0.4 is on the middle one.
+        // Levels 0.05, 0.1 (at least 2 x 0.05) and 0.2.
         let marks = fraction_grid(GridInput {
             bounds: (0.28, 0.52),
             base_step_size: 0.04,
@@ -355,7 +362,20 @@ mod tests {
                 .find(|m| (m.value - v).abs() < 1e-9)
                 .map(|m| m.step_size)
         };
-        assert_eq!((level(0.35), level(0.4)), (Some(0.05), Some(0.2)));
+        assert_eq!(
+            (level(0.35), level(0.3), level(0.4)),
+            (Some(0.05), Some(0.1), Some(0.2))
+        );
+        // Levels 1,000, 2,000 and 10,000 (not 5,000, which 2,000 does not divide).
+        let marks = fraction_grid(GridInput {
+            bounds: (0.0, 8_500.0),
+            base_step_size: 800.0,
+        });
+        let level = |v: f64| marks.iter().find(|m| m.value == v).map(|m| m.step_size);
+        assert_eq!(
+            (level(5_000.0), level(4_000.0), level(0.0)),
+            (Some(1_000.0), Some(2_000.0), Some(10_000.0))
+        );
         // Thousands of hours: as counts.
         assert_eq!(
             values(-100.0, 3_100.0, 400.0),
