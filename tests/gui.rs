@@ -70,6 +70,16 @@ fn has_label(harness: &Harness<'static, LapseApp>, text: &str) -> bool {
     harness.query_by_label(text).is_some()
 }
 
+/// The whole text (its label, or else its value) of the widget whose label
+/// contains `part`: a summary line, to check what else it says.
+fn whole_label(harness: &Harness<'static, LapseApp>, part: &str) -> String {
+    let node = harness.get_by_label_contains(part);
+    node.accesskit_node()
+        .label()
+        .or_else(|| node.value())
+        .unwrap_or_default()
+}
+
 fn set_text(harness: &mut Harness<'static, LapseApp>, field: &str, text: &str) {
     harness
         .get_by_role_and_label(Role::TextInput, field)
@@ -106,12 +116,7 @@ fn opens_on_the_default_scenario_and_shows_its_totals() {
             n(m.logouts_while_present)
         );
         let losses = format!("{} edits lost", n(m.lost_inputs));
-        let node = harness.get_by_label_contains(&start);
-        let verdict = node
-            .accesskit_node()
-            .label()
-            .or_else(|| node.value())
-            .unwrap_or_default();
+        let verdict = whole_label(&harness, &start);
         assert!(verdict.contains(&losses), "{verdict}");
     }
     // The totals charts, one per metric.
@@ -1561,12 +1566,7 @@ fn sampling_users_scales_the_totals_and_says_the_people_are_sampled() {
         assert!((scaled.mean - 2.0 * p.metrics.logouts as f64).abs() < 1e-9);
         let cell = lapse::report::replicates::interval_cell("logouts", &scaled);
         let start = format!("{}: {cell} logouts, ", p.name);
-        let node = harness.get_by_label_contains(&start);
-        let line = node
-            .accesskit_node()
-            .label()
-            .or_else(|| node.value())
-            .unwrap_or_default();
+        let line = whole_label(&harness, &start);
         let hit = p
             .per_user
             .iter()
