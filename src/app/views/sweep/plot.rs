@@ -37,7 +37,9 @@ pub fn duration_label(hours: f64) -> String {
 /// A mark on a plot's hours axis: whole hours as counts are written
 /// elsewhere (`10,000`), fractions with the digits they need (`0.5`, `0.01`).
 pub fn hours_label(hours: f64) -> String {
-    if hours >= 1.0 {
+    // Whole hours (give or take a rounding error) as a count; the rest,
+    // fractions of the grid's fine steps, with up to three decimals.
+    if (hours - hours.round()).abs() < 1e-9 {
         amount(hours.round())
     } else {
         let text = format!("{hours:.3}");
@@ -551,6 +553,7 @@ mod tests {
         assert_eq!(hours_label(100.0), "100");
         assert_eq!(hours_label(1.0), "1");
         assert_eq!(hours_label(0.5), "0.5");
+        assert_eq!(hours_label(1.5), "1.5");
         assert_eq!(hours_label(0.01), "0.01");
         assert_eq!(hours_label(0.0), "0");
     }
